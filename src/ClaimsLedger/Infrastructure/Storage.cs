@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClaimsLedger.Organizations;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Weasel.Core;
+using Wolverine.Marten;
+
+namespace ClaimsLedger.Infrastructure;
+
+/// <summary>Marten: the event store, the projections of every slice, and the JSON shape shared with the API.</summary>
+public static class Storage
+{
+    public const string ConnectionStringKey = "CLAIMSLEDGER_DB";
+    public const string SchemaKey = "ClaimsLedger:Schema";
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration[ConnectionStringKey] ?? configuration.GetConnectionString("ClaimsLedger")
+        ?? throw new InvalidOperationException(
+            $"No database: set {ConnectionStringKey} to an Npgsql connection string (ops/run starts a local PostgreSQL and sets it).");
+
+    /// <summary>The JSON conventions of the API and the stored documents alike.</summary>
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    public static IServiceCollection AddClaimsLedgerStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var schema = configuration[SchemaKey] ?? "claimsledger";
+        services.AddMarten(services =>
+            {
+                var options = new StoreOptions();
+                options.Connection(ConnectionString(configuration));
+                options.DatabaseSchemaName = schema;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Configure);
+
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.Events.MetadataConfig.EnableAll();
+                options.Events.MetadataConfig.UserNameEnabled = true;
+                // Recorded time is the service's clock (never a client's), stamped as events are
+                // appended; inline projections see it, and tests can substitute the TimeProvider.
+                options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+                options.Events.TimeProvider = services.GetRequiredService<TimeProvider>();
+                // Skipping an event that fails to apply would silently change a view: fail loudly instead.
+                options.Projections.Errors.SkipApplyErrors = false;
+                options.Projections.RebuildErrors.SkipApplyErrors = false;
+                // Each schema gets its own daemon leadership lock, so several deployments (and test
+                // collections) can share one database without starving each other.
+                options.Projections.DaemonLockId = StableHash(schema);
+
+                options.AddOrganizations();
+                return options;
+            })
+            .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = $"{schema}_messages")
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .ApplyAllDatabaseChangesOnStartup();
+        return services;
+    }
+
+    private static int StableHash(string text)
+    {
+        var hash = 17;
+        foreach (var c in text)
+        {
+            hash = unchecked((hash * 31) + c);
+        }
+
+        return hash & 0x7FFFFFFF;
+    }
+}

@@ -1,0 +1,35 @@
+using ClaimsLedger.Infrastructure;
+using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Infrastructure.Http;
+using JasperFx;
+using Wolverine;
+using Wolverine.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddClaimsLedgerAuthentication(builder.Configuration);
+builder.Services.AddClaimsLedgerHttp();
+builder.Services.AddClaimsLedgerStorage(builder.Configuration);
+builder.Host.UseWolverine(options =>
+{
+    options.Policies.AutoApplyTransactions();
+    options.UseRuntimeCompilation();
+});
+
+var app = builder.Build();
+
+app.UseClaimsLedgerHttp();
+app.MapWolverineEndpoints(endpoints =>
+{
+    endpoints.RequireAuthorizeOnAll();
+    endpoints.MapConcurrencyFailuresToConflict();
+    endpoints.AddMiddleware(typeof(RecordingMetadata), chain => chain.HttpMethods.Any(method => method != HttpMethods.Get));
+    endpoints.AddMiddleware(typeof(IdempotentCreation),
+        chain => chain.Method.Method.IsDefined(typeof(IdempotentCreationAttribute), inherit: false));
+});
+app.MapClaimsLedgerDocs();
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;

@@ -1,0 +1,54 @@
+using Alba;
+using ClaimsLedger.Infrastructure.Auth;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace ClaimsLedger.Tests.Support;
+
+/// <summary>
+/// One real host per test collection, on the PostgreSQL that ops/test started, in a schema
+/// of its own so collections can run side by side without racing on DDL or on each other's data.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public const string TestSigningKey = "Y2xhaW1zbGVkZ2VyLXRlc3RzLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXM=";
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("CLAIMSLEDGER_TEST_DB")
+        ?? throw new InvalidOperationException(
+            "CLAIMSLEDGER_TEST_DB is not set. Run the suite with ops/test, which starts a throwaway PostgreSQL and sets it.");
+
+    public async Task InitializeAsync()
+    {
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("CLAIMSLEDGER_DB", ConnectionString);
+            builder.UseSetting("ClaimsLedger:Schema", Schema);
+            builder.UseSetting("Auth:SigningKey", TestSigningKey);
+            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+
+    public string TokenFor(params string[] roles) =>
+        Host.Services.GetRequiredService<DevTokens>().Mint($"test-{string.Join('-', roles)}", roles, TimeSpan.FromHours(1));
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "api";
+}
