@@ -1,6 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClaimsLedger.Organizations;
+using ClaimsLedger.Positions;
+using ClaimsLedger.Speakers;
+using ClaimsLedger.Statements;
+using ClaimsLedger.Topics;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -55,6 +59,10 @@ public static class Storage
                 options.Projections.DaemonLockId = StableHash(schema);
 
                 options.AddOrganizations();
+                options.AddSpeakers();
+                options.AddTopics();
+                options.AddStatements();
+                options.AddPositions();
                 return options;
             })
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = $"{schema}_messages")

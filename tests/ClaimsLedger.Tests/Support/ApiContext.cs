@@ -10,6 +10,8 @@ public abstract class ApiContext(AppFixture fixture)
 {
     protected AppFixture Fixture { get; } = fixture;
 
+    protected Scenarios Given { get; } = new(fixture);
+
     protected IAlbaHost Host => Fixture.Host;
 
     protected IDocumentStore Store => Fixture.Store;

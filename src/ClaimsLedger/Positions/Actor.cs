@@ -1,0 +1,39 @@
+using System.Globalization;
+using ClaimsLedger.Statements;
+
+namespace ClaimsLedger.Positions;
+
+/// <summary>Whose position a timeline follows: a speaker, or the organization their roles speak for.</summary>
+public enum ActorKind
+{
+    Speaker,
+    Organization,
+}
+
+public sealed record ActorRef(ActorKind Kind, Guid Id, string Name)
+{
+    /// <summary>The actors a statement speaks for: its speaker, and the organization of the role it was said in.</summary>
+    public static IEnumerable<ActorRef> Of(Attribution attribution)
+    {
+        yield return new ActorRef(ActorKind.Speaker, attribution.SpeakerId, attribution.SpeakerName);
+        if (attribution.OrganizationId is { } organizationId)
+        {
+            yield return new ActorRef(ActorKind.Organization, organizationId, attribution.OrganizationName ?? "");
+        }
+    }
+
+    public bool SpeaksThrough(Attribution attribution) => Of(attribution).Any(actor => actor.Kind == Kind && actor.Id == Id);
+}
+
+/// <summary>Identity of the timeline of one actor on one topic: "organization:{actorId}:{topicId}".</summary>
+public readonly record struct TimelineKey(ActorKind Kind, Guid ActorId, Guid TopicId)
+{
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{(Kind == ActorKind.Speaker ? "speaker" : "organization")}:{ActorId}:{TopicId}");
+
+    public static TimelineKey Parse(string id)
+    {
+        var parts = id.Split(':');
+        return new TimelineKey(parts[0] == "speaker" ? ActorKind.Speaker : ActorKind.Organization, Guid.Parse(parts[1]), Guid.Parse(parts[2]));
+    }
+}

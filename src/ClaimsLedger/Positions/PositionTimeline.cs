@@ -1,0 +1,90 @@
+using ClaimsLedger.Infrastructure;
+using ClaimsLedger.Statements;
+using ClaimsLedger.Statements.GettingDetails;
+using JasperFx.Events;
+using Marten.Events.Projections;
+
+namespace ClaimsLedger.Positions;
+
+/// <summary>One assessed statement on a timeline.</summary>
+public sealed record TimelineEntry(
+    Guid StatementId,
+    StatedTime StatedAt,
+    DateTimeOffset RecordedAt,
+    string Quote,
+    QuoteKind Kind,
+    Attribution Attribution,
+    IReadOnlyList<Source> Sources,
+    string Stance,
+    string? Rationale,
+    Retraction? Retraction)
+{
+    public static TimelineEntry? From(StatementDetails statement, Guid topicId)
+    {
+        var reading = statement.Stances.FirstOrDefault(candidate => candidate.TopicId == topicId);
+        return reading is null || statement.Status == StatementStatus.Withdrawn
+            ? null
+            : new TimelineEntry(statement.Id, statement.StatedAt, statement.RecordedAt, statement.Quote, statement.Kind,
+                statement.Attribution, statement.Sources, reading.Stance, reading.Rationale, statement.Retraction);
+    }
+
+    /// <summary>Stated order; among statements stated at the same moment, the one recorded first.</summary>
+    public static int StatedOrder(TimelineEntry left, TimelineEntry right)
+    {
+        var byStated = left.StatedAt.CompareTo(right.StatedAt);
+        if (byStated != 0)
+        {
+            return byStated;
+        }
+
+        var byRecorded = left.RecordedAt.CompareTo(right.RecordedAt);
+        return byRecorded != 0 ? byRecorded : left.StatementId.CompareTo(right.StatementId);
+    }
+}
+
+/// <summary>
+/// The assessed statements of one actor on one topic, kept in stated-time order however late
+/// they were recorded. Shifts and the current position are derived from these entries when read.
+/// </summary>
+public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, IReadOnlyList<TimelineEntry> Entries)
+{
+    public long Version { get; set; }
+
+    /// <summary>Puts the statement's current state in its place, or takes it out when it no longer belongs here.</summary>
+    public static PositionTimeline? Place(PositionTimeline? timeline, string id, StatementPlacement placement)
+    {
+        var key = TimelineKey.Parse(id);
+        var statement = placement.Statement;
+        var actor = ActorRef.Of(statement.Attribution).FirstOrDefault(candidate => candidate.Kind == key.Kind && candidate.Id == key.ActorId);
+        var entry = actor is null ? null : TimelineEntry.From(statement, key.TopicId);
+
+        var entries = (timeline?.Entries ?? []).Where(existing => existing.StatementId != statement.Id).ToList();
+        if (entry is not null)
+        {
+            entries.Add(entry);
+            entries.Sort(TimelineEntry.StatedOrder);
+        }
+
+        if (timeline is null && entry is null)
+        {
+            return null;
+        }
+
+        return (timeline ?? new PositionTimeline(id, actor!, key.TopicId, [])) with
+        {
+            Actor = actor ?? timeline!.Actor,
+            Entries = entries,
+        };
+    }
+}
+
+public sealed partial class PositionTimelineProjection : MultiStreamProjection<PositionTimeline, string>
+{
+    public PositionTimelineProjection()
+    {
+        Identities<Updated<StatementPlacement>>(updated => [.. updated.Entity.TimelineIds()]);
+    }
+
+    public override PositionTimeline? Evolve(PositionTimeline? snapshot, string id, IEvent e) =>
+        e.Data is Updated<StatementPlacement> updated ? PositionTimeline.Place(snapshot, id, updated.Entity) : snapshot;
+}

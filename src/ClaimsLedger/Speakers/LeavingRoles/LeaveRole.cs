@@ -1,0 +1,47 @@
+using ClaimsLedger.Infrastructure;
+using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Infrastructure.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace ClaimsLedger.Speakers.LeavingRoles;
+
+/// <param name="On">When the speaker left, at the precision known; omit when unknown.</param>
+/// <param name="Version">The speaker version you last read.</param>
+public sealed record LeaveRole(string? On, long Version);
+
+public sealed class LeaveRoleValidator : AbstractValidator<LeaveRole>
+{
+    public LeaveRoleValidator(DateTimeOffset now)
+    {
+        RuleFor(command => command.On).StatedTimeNotInFuture(now);
+        RuleFor(command => command.Version).ExpectedVersion();
+    }
+}
+
+public static class LeaveRoleEndpoint
+{
+    public static ProblemDetails Validate(LeaveRole command, TimeProvider clock) =>
+        Validation.Check(new LeaveRoleValidator(clock.GetUtcNow()), command);
+
+    public static ProblemDetails Validate(Guid roleId, Speaker speaker) =>
+        speaker.Roles.Any(role => role.RoleId == roleId) ? Problems.None : Problems.NotFound("role", roleId);
+
+    /// <summary>Leaving a role already left adds nothing.</summary>
+    public static Events Decide(LeaveRole command, Speaker speaker, Guid roleId)
+    {
+        var role = speaker.Roles.Single(candidate => candidate.RoleId == roleId);
+        return role.Until is not null ? [] : [new RoleLeft(speaker.Id, roleId, command.On is null ? null : StatedTime.Parse(command.On))];
+    }
+
+    /// <summary>Record that the speaker left one of their roles.</summary>
+    [WolverinePost("/api/speakers/{id}/roles/{roleId}/left"), RequiresRole(Roles.Recorder)]
+    [Tags("Speakers")]
+    public static (ChangeAccepted, Events) Post(LeaveRole command, Guid roleId, [WriteAggregate("id")] Speaker speaker)
+    {
+        var events = Decide(command, speaker, roleId);
+        return (ChangeAccepted.For(speaker.Id, command.Version, events.Count), events);
+    }
+}

@@ -1,0 +1,46 @@
+using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Infrastructure.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace ClaimsLedger.Statements.AddingSources;
+
+/// <param name="Source">Another report of the statement.</param>
+/// <param name="Version">The statement version you last read.</param>
+public sealed record AddSource(SourceInput Source, long Version);
+
+public sealed class AddSourceValidator : AbstractValidator<AddSource>
+{
+    public AddSourceValidator(DateTimeOffset now)
+    {
+        RuleFor(command => command.Source).NotNull().WithMessage("source is required.").SetValidator(new SourceInputValidator(now));
+        RuleFor(command => command.Version).ExpectedVersion();
+    }
+}
+
+public static class AddSourceEndpoint
+{
+    public static ProblemDetails Validate(AddSource command, TimeProvider clock) =>
+        Validation.Check(new AddSourceValidator(clock.GetUtcNow()), command);
+
+    public static ProblemDetails Validate(Statement statement) =>
+        statement.IsWithdrawn ? StatementRules.Withdrawn(statement.Id) : Problems.None;
+
+    /// <summary>An article already among the sources adds nothing.</summary>
+    public static Events Decide(AddSource command, Statement statement)
+    {
+        var source = command.Source.ToSource();
+        return statement.Sources.Any(existing => existing.IsSameArticleAs(source)) ? [] : [new SourceAdded(statement.Id, source)];
+    }
+
+    /// <summary>Add another outlet's report of a statement.</summary>
+    [WolverinePost("/api/statements/{id}/sources"), RequiresRole(Roles.Recorder)]
+    [Tags("Statements")]
+    public static (ChangeAccepted, Events) Post(AddSource command, [WriteAggregate("id")] Statement statement)
+    {
+        var events = Decide(command, statement);
+        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+    }
+}

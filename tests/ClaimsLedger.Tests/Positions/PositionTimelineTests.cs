@@ -1,0 +1,36 @@
+using ClaimsLedger.Positions;
+using ClaimsLedger.Positions.GettingTimelines;
+using ClaimsLedger.Tests.Support;
+using Shouldly;
+
+namespace ClaimsLedger.Tests.Positions;
+
+public sealed class PositionTimelineTests(AppFixture fixture) : ApiContext(fixture)
+{
+    [Fact]
+    public async Task A_statement_recorded_late_lands_at_its_stated_place_and_the_shifts_around_it_are_recomputed()
+    {
+        var pentagon = await Given.OrganizationAsync();
+        var cook = await Given.SpeakerAsync("Peter Cook", pentagon);
+        var libya = await Given.TopicAsync();
+        var january = await Given.AssessedStatementAsync(cook, libya, "looking at military options", "2016-01-27", "considering-options");
+        var march = await Given.AssessedStatementAsync(cook, libya, "any day", "2016-03-15", "preparing");
+        await Given.ProjectionsCaughtUpAsync();
+
+        var before = await Host.GetJsonAsync<PositionTimelineView>($"/api/positions/organizations/{pentagon}/topics/{libya}", Reader);
+        before.Shifts.Single().Rating.ShouldBe(FlipRating.HalfFlip);
+
+        // Recorded last, said in February: it belongs between the two.
+        var february = await Given.AssessedStatementAsync(cook, libya, "ruled out for now", "2016-02-10", "ruled-out");
+        await Given.ProjectionsCaughtUpAsync();
+
+        var after = await Host.GetJsonAsync<PositionTimelineView>($"/api/positions/organizations/{pentagon}/topics/{libya}", Reader);
+        after.Entries.Select(entry => entry.StatementId).ShouldBe([january, february, march]);
+        after.Shifts.Select(shift => (shift.FromStatementId, shift.ToStatementId, shift.Rating)).ShouldBe(
+        [
+            (january, february, FlipRating.HalfFlip),
+            (february, march, FlipRating.FullFlop),
+        ]);
+        after.Current!.Stance.Key.ShouldBe("preparing");
+    }
+}
