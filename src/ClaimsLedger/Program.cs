@@ -22,6 +22,7 @@ app.UseClaimsLedgerHttp();
 app.MapWolverineEndpoints(endpoints =>
 {
     endpoints.RequireAuthorizeOnAll();
+    endpoints.RejectUnparseableQueryValues = true;
     endpoints.MapConcurrencyFailuresToConflict();
     endpoints.AddMiddleware(typeof(RecordingMetadata), chain => chain.HttpMethods.Any(method => method != HttpMethods.Get));
     endpoints.AddMiddleware(typeof(IdempotentCreation),

@@ -13,8 +13,8 @@ public enum FlipRating
 /// <list type="number">
 /// <item>the same rung is a No Flip;</item>
 /// <item>a move across at least half the ladder is a Full Flop;</item>
-/// <item>a move against the direction of the previous move that undoes at least all of it
-/// (back to, or past, where that move started) is a Full Flop;</item>
+/// <item>a move of two rungs or more against the direction of the previous move (a reversal
+/// with some distance to it) is a Full Flop;</item>
 /// <item>any other move is a Half Flip.</item>
 /// </list>
 /// </summary>
@@ -39,6 +39,6 @@ public static class FlipRule
         }
 
         var reverses = previousMove != 0 && Math.Sign(move) != Math.Sign(previousMove);
-        return reverses && Math.Abs(move) >= Math.Abs(previousMove) ? FlipRating.FullFlop : FlipRating.HalfFlip;
+        return reverses && Math.Abs(move) >= 2 ? FlipRating.FullFlop : FlipRating.HalfFlip;
     }
 }
