@@ -6,13 +6,13 @@ namespace ClaimsLedger.Tests.Support;
 
 /// <summary>Base of the HTTP tests: the shared host, tokens per role, and reads of the event log.</summary>
 [Collection(ApiCollection.Name)]
-public abstract class ApiContext(AppFixture fixture)
+public abstract class ApiContext(AppFixture fixture) : IApiProbe
 {
     protected AppFixture Fixture { get; } = fixture;
 
     protected Scenarios Given { get; } = new(fixture);
 
-    protected IAlbaHost Host => Fixture.Host;
+    public IAlbaHost Host => Fixture.Host;
 
     protected IDocumentStore Store => Fixture.Store;
 
@@ -27,7 +27,7 @@ public abstract class ApiContext(AppFixture fixture)
     protected string Admin => Fixture.TokenFor(Roles.Admin);
 
     /// <summary>Every event in this collection's schema: the "nothing was written" yardstick.</summary>
-    protected async Task<long> EventCountAsync()
+    public async Task<long> EventCountAsync()
     {
         await using var session = Store.QuerySession();
         return await session.Events.QueryAllRawEvents().LongCountAsync();

@@ -44,7 +44,7 @@ public static class CommonRules
 
     /// <summary>The stream version the client last read: optimistic concurrency is not optional.</summary>
     public static IRuleBuilderOptions<T, long> ExpectedVersion<T>(this IRuleBuilder<T, long> rule) =>
-        rule.GreaterThan(0).WithMessage("version is required: send the version you last read (optimistic concurrency).");
+        rule.GreaterThan(0).WithMessage("expectedVersion is required: send the version you last read (optimistic concurrency).");
 
     public static IRuleBuilderOptions<T, string?> StatedTimeNotInFuture<T>(this IRuleBuilder<T, string?> rule, DateTimeOffset now) =>
         rule.Must(text => text is null || StatedTime.TryParse(text, out _))

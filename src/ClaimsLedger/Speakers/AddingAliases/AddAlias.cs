@@ -1,6 +1,7 @@
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -8,8 +9,8 @@ using Wolverine.Marten;
 namespace ClaimsLedger.Speakers.AddingAliases;
 
 /// <param name="Alias">Another name for the speaker ("Cook").</param>
-/// <param name="Version">The speaker version you last read.</param>
-public sealed record AddAlias(string Alias, long Version);
+/// <param name="ExpectedVersion">The speaker version you last read.</param>
+public sealed record AddAlias(string Alias, long ExpectedVersion);
 
 public sealed class AddAliasValidator : AbstractValidator<AddAlias>
 {
@@ -18,13 +19,15 @@ public sealed class AddAliasValidator : AbstractValidator<AddAlias>
     public AddAliasValidator()
     {
         RuleFor(command => command.Alias).RequiredText(CommonRules.NameMaxLength);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
 public static class AddAliasEndpoint
 {
     public static ProblemDetails Validate(AddAlias command) => Validation.Check(AddAliasValidator.Instance, command);
+
+    public static ProblemDetails Validate(AddAlias command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     /// <summary>A name the speaker already answers to adds nothing.</summary>
     public static Events Decide(AddAlias command, Speaker speaker) =>
@@ -36,6 +39,6 @@ public static class AddAliasEndpoint
     public static (ChangeAccepted, Events) Post(AddAlias command, [WriteAggregate("id")] Speaker speaker)
     {
         var events = Decide(command, speaker);
-        return (ChangeAccepted.For(speaker.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(speaker.Id, command.ExpectedVersion, events.Count), events);
     }
 }

@@ -3,6 +3,7 @@ using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using ClaimsLedger.Organizations.GettingDetails;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -14,8 +15,8 @@ namespace ClaimsLedger.Speakers.AssumingRoles;
 /// <param name="OrganizationId">Whom the role speaks for.</param>
 /// <param name="Since">When it began, at the precision known ("2015-06"); omit when unknown.</param>
 /// <param name="Until">When it ended, if it has.</param>
-/// <param name="Version">The speaker version you last read.</param>
-public sealed record AssumeRole(string Title, Guid? OrganizationId, string? Since, string? Until, long Version);
+/// <param name="ExpectedVersion">The speaker version you last read.</param>
+public sealed record AssumeRole(string Title, Guid? OrganizationId, string? Since, string? Until, long ExpectedVersion);
 
 public sealed class AssumeRoleValidator : AbstractValidator<AssumeRole>
 {
@@ -27,7 +28,7 @@ public sealed class AssumeRoleValidator : AbstractValidator<AssumeRole>
         RuleFor(command => command.Until)
             .Must((command, until) => !StatedTime.TryParse(command.Since, out var since) || !StatedTime.TryParse(until, out var end) || since <= end)
             .WithMessage("until must not be before since.");
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
@@ -35,6 +36,8 @@ public static class AssumeRoleEndpoint
 {
     public static ProblemDetails Validate(AssumeRole command, TimeProvider clock) =>
         Validation.Check(new AssumeRoleValidator(clock.GetUtcNow()), command);
+
+    public static ProblemDetails Validate(AssumeRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static async Task<OrganizationDetails?> LoadAsync(AssumeRole command, IQuerySession session, CancellationToken cancellation) =>
         command.OrganizationId is { } id ? await session.LoadAsync<OrganizationDetails>(id, cancellation) : null;
@@ -72,6 +75,6 @@ public static class AssumeRoleEndpoint
     public static (ChangeAccepted, Events) Post(AssumeRole command, [WriteAggregate("id")] Speaker speaker, OrganizationDetails? organization, TimeProvider clock)
     {
         var events = Decide(command, speaker, organization, Guid.CreateVersion7(clock.GetUtcNow()));
-        return (ChangeAccepted.For(speaker.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(speaker.Id, command.ExpectedVersion, events.Count), events);
     }
 }

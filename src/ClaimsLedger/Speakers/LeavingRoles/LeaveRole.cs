@@ -2,6 +2,7 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -9,15 +10,15 @@ using Wolverine.Marten;
 namespace ClaimsLedger.Speakers.LeavingRoles;
 
 /// <param name="On">When the speaker left, at the precision known; omit when unknown.</param>
-/// <param name="Version">The speaker version you last read.</param>
-public sealed record LeaveRole(string? On, long Version);
+/// <param name="ExpectedVersion">The speaker version you last read.</param>
+public sealed record LeaveRole(string? On, long ExpectedVersion);
 
 public sealed class LeaveRoleValidator : AbstractValidator<LeaveRole>
 {
     public LeaveRoleValidator(DateTimeOffset now)
     {
         RuleFor(command => command.On).StatedTimeNotInFuture(now);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
@@ -25,6 +26,8 @@ public static class LeaveRoleEndpoint
 {
     public static ProblemDetails Validate(LeaveRole command, TimeProvider clock) =>
         Validation.Check(new LeaveRoleValidator(clock.GetUtcNow()), command);
+
+    public static ProblemDetails Validate(LeaveRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static ProblemDetails Validate(Guid roleId, Speaker speaker) =>
         speaker.Roles.Any(role => role.RoleId == roleId) ? Problems.None : Problems.NotFound("role", roleId);
@@ -42,6 +45,6 @@ public static class LeaveRoleEndpoint
     public static (ChangeAccepted, Events) Post(LeaveRole command, Guid roleId, [WriteAggregate("id")] Speaker speaker)
     {
         var events = Decide(command, speaker, roleId);
-        return (ChangeAccepted.For(speaker.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(speaker.Id, command.ExpectedVersion, events.Count), events);
     }
 }

@@ -1,6 +1,7 @@
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -8,15 +9,15 @@ using Wolverine.Marten;
 namespace ClaimsLedger.Statements.AddingSources;
 
 /// <param name="Source">Another report of the statement.</param>
-/// <param name="Version">The statement version you last read.</param>
-public sealed record AddSource(SourceInput Source, long Version);
+/// <param name="ExpectedVersion">The statement version you last read.</param>
+public sealed record AddSource(SourceInput Source, long ExpectedVersion);
 
 public sealed class AddSourceValidator : AbstractValidator<AddSource>
 {
     public AddSourceValidator(DateTimeOffset now)
     {
         RuleFor(command => command.Source).NotNull().WithMessage("source is required.").SetValidator(new SourceInputValidator(now));
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
@@ -24,6 +25,8 @@ public static class AddSourceEndpoint
 {
     public static ProblemDetails Validate(AddSource command, TimeProvider clock) =>
         Validation.Check(new AddSourceValidator(clock.GetUtcNow()), command);
+
+    public static ProblemDetails Validate(AddSource command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static ProblemDetails Validate(Statement statement) =>
         statement.IsWithdrawn ? StatementRules.Withdrawn(statement.Id) : Problems.None;
@@ -41,6 +44,6 @@ public static class AddSourceEndpoint
     public static (ChangeAccepted, Events) Post(AddSource command, [WriteAggregate("id")] Statement statement)
     {
         var events = Decide(command, statement);
-        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);
     }
 }

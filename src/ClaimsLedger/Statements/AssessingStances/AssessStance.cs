@@ -2,6 +2,7 @@ using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using ClaimsLedger.Topics.GettingDetails;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -12,8 +13,8 @@ namespace ClaimsLedger.Statements.AssessingStances;
 /// <param name="TopicId">The topic the stance is on.</param>
 /// <param name="Stance">A rung key of the topic's stance ladder ("considering-options").</param>
 /// <param name="Rationale">Why the statement reads as this stance.</param>
-/// <param name="Version">The statement version you last read.</param>
-public sealed record AssessStance(Guid TopicId, string Stance, string? Rationale, long Version);
+/// <param name="ExpectedVersion">The statement version you last read.</param>
+public sealed record AssessStance(Guid TopicId, string Stance, string? Rationale, long ExpectedVersion);
 
 public sealed class AssessStanceValidator : AbstractValidator<AssessStance>
 {
@@ -24,13 +25,15 @@ public sealed class AssessStanceValidator : AbstractValidator<AssessStance>
         RuleFor(command => command.TopicId).NotEmpty().WithMessage("topicId is required.");
         RuleFor(command => command.Stance).RequiredText(40);
         RuleFor(command => command.Rationale).OptionalText(CommonRules.ReasonMaxLength);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
 public static class AssessStanceEndpoint
 {
     public static ProblemDetails Validate(AssessStance command) => Validation.Check(AssessStanceValidator.Instance, command);
+
+    public static ProblemDetails Validate(AssessStance command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static Task<TopicDetails?> LoadAsync(AssessStance command, IQuerySession session, CancellationToken cancellation) =>
         session.LoadAsync<TopicDetails>(command.TopicId, cancellation);
@@ -65,6 +68,6 @@ public static class AssessStanceEndpoint
     public static (ChangeAccepted, Events) Post(AssessStance command, [WriteAggregate("id")] Statement statement)
     {
         var events = Decide(command, statement);
-        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);
     }
 }

@@ -2,6 +2,7 @@ using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using ClaimsLedger.Speakers.GettingDetails;
 using FluentValidation;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -12,8 +13,8 @@ namespace ClaimsLedger.Statements.CorrectingAttribution;
 /// <param name="SpeakerId">Who actually said it.</param>
 /// <param name="RoleId">The role it was said in; omitted, the role that speaker held at the stated time.</param>
 /// <param name="Reason">Why the recorded attribution was wrong.</param>
-/// <param name="Version">The statement version you last read.</param>
-public sealed record CorrectAttribution(Guid SpeakerId, Guid? RoleId, string Reason, long Version);
+/// <param name="ExpectedVersion">The statement version you last read.</param>
+public sealed record CorrectAttribution(Guid SpeakerId, Guid? RoleId, string Reason, long ExpectedVersion);
 
 public sealed class CorrectAttributionValidator : AbstractValidator<CorrectAttribution>
 {
@@ -23,13 +24,15 @@ public sealed class CorrectAttributionValidator : AbstractValidator<CorrectAttri
     {
         RuleFor(command => command.SpeakerId).NotEmpty().WithMessage("speakerId is required.");
         RuleFor(command => command.Reason).RequiredText(CommonRules.ReasonMaxLength);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
 public static class CorrectAttributionEndpoint
 {
     public static ProblemDetails Validate(CorrectAttribution command) => Validation.Check(CorrectAttributionValidator.Instance, command);
+
+    public static ProblemDetails Validate(CorrectAttribution command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static Task<SpeakerDetails?> LoadAsync(CorrectAttribution command, IQuerySession session, CancellationToken cancellation) =>
         session.LoadAsync<SpeakerDetails>(command.SpeakerId, cancellation);
@@ -52,6 +55,6 @@ public static class CorrectAttributionEndpoint
     public static (ChangeAccepted, Events) Post(CorrectAttribution command, [WriteAggregate("id")] Statement statement, SpeakerDetails speaker)
     {
         var events = Decide(command, statement, speaker);
-        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);
     }
 }

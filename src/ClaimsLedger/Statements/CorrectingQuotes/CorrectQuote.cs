@@ -1,6 +1,7 @@
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -10,8 +11,8 @@ namespace ClaimsLedger.Statements.CorrectingQuotes;
 /// <param name="Quote">What was actually said.</param>
 /// <param name="Kind">The kind of the corrected quote; omitted, the kind stays.</param>
 /// <param name="Reason">Why the recorded quote was wrong.</param>
-/// <param name="Version">The statement version you last read.</param>
-public sealed record CorrectQuote(string Quote, QuoteKind? Kind, string Reason, long Version);
+/// <param name="ExpectedVersion">The statement version you last read.</param>
+public sealed record CorrectQuote(string Quote, QuoteKind? Kind, string Reason, long ExpectedVersion);
 
 public sealed class CorrectQuoteValidator : AbstractValidator<CorrectQuote>
 {
@@ -22,13 +23,15 @@ public sealed class CorrectQuoteValidator : AbstractValidator<CorrectQuote>
         RuleFor(command => command.Quote).Quote();
         RuleFor(command => command.Kind).IsInEnum();
         RuleFor(command => command.Reason).RequiredText(CommonRules.ReasonMaxLength);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
 public static class CorrectQuoteEndpoint
 {
     public static ProblemDetails Validate(CorrectQuote command) => Validation.Check(CorrectQuoteValidator.Instance, command);
+
+    public static ProblemDetails Validate(CorrectQuote command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static ProblemDetails Validate(Statement statement) =>
         statement.IsWithdrawn ? StatementRules.Withdrawn(statement.Id) : Problems.None;
@@ -48,6 +51,6 @@ public static class CorrectQuoteEndpoint
     public static (ChangeAccepted, Events) Post(CorrectQuote command, [WriteAggregate("id")] Statement statement)
     {
         var events = Decide(command, statement);
-        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);
     }
 }

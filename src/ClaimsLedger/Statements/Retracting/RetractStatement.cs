@@ -2,6 +2,7 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -11,8 +12,8 @@ namespace ClaimsLedger.Statements.Retracting;
 /// <param name="RetractedAt">When the speaker walked it back, at the precision known.</param>
 /// <param name="Source">Where the walk-back was reported.</param>
 /// <param name="Note">What was said in retracting it.</param>
-/// <param name="Version">The statement version you last read.</param>
-public sealed record RetractStatement(string RetractedAt, SourceInput? Source, string? Note, long Version);
+/// <param name="ExpectedVersion">The statement version you last read.</param>
+public sealed record RetractStatement(string RetractedAt, SourceInput? Source, string? Note, long ExpectedVersion);
 
 public sealed class RetractStatementValidator : AbstractValidator<RetractStatement>
 {
@@ -21,7 +22,7 @@ public sealed class RetractStatementValidator : AbstractValidator<RetractStateme
         RuleFor(command => command.RetractedAt).NotEmpty().WithMessage("retractedAt is required.").StatedTimeNotInFuture(now);
         RuleFor(command => command.Source!).SetValidator(new SourceInputValidator(now)).When(command => command.Source is not null);
         RuleFor(command => command.Note).OptionalText(CommonRules.ReasonMaxLength);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
@@ -29,6 +30,8 @@ public static class RetractStatementEndpoint
 {
     public static ProblemDetails Validate(RetractStatement command, TimeProvider clock) =>
         Validation.Check(new RetractStatementValidator(clock.GetUtcNow()), command);
+
+    public static ProblemDetails Validate(RetractStatement command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     public static ProblemDetails Validate(RetractStatement command, Statement statement) =>
         statement.IsWithdrawn ? StatementRules.Withdrawn(statement.Id)
@@ -48,6 +51,6 @@ public static class RetractStatementEndpoint
     public static (ChangeAccepted, Events) Post(RetractStatement command, [WriteAggregate("id")] Statement statement)
     {
         var events = Decide(command, statement);
-        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);
     }
 }

@@ -1,6 +1,7 @@
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
+using JasperFx.Events;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Marten;
@@ -8,8 +9,8 @@ using Wolverine.Marten;
 namespace ClaimsLedger.Statements.Withdrawing;
 
 /// <param name="Reason">Why the statement was recorded in error.</param>
-/// <param name="Version">The statement version you last read.</param>
-public sealed record WithdrawStatement(string Reason, long Version);
+/// <param name="ExpectedVersion">The statement version you last read.</param>
+public sealed record WithdrawStatement(string Reason, long ExpectedVersion);
 
 public sealed class WithdrawStatementValidator : AbstractValidator<WithdrawStatement>
 {
@@ -18,13 +19,15 @@ public sealed class WithdrawStatementValidator : AbstractValidator<WithdrawState
     public WithdrawStatementValidator()
     {
         RuleFor(command => command.Reason).RequiredText(CommonRules.ReasonMaxLength);
-        RuleFor(command => command.Version).ExpectedVersion();
+        RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
 public static class WithdrawStatementEndpoint
 {
     public static ProblemDetails Validate(WithdrawStatement command) => Validation.Check(WithdrawStatementValidator.Instance, command);
+
+    public static ProblemDetails Validate(WithdrawStatement command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
     /// <summary>Withdrawing a withdrawn statement adds nothing.</summary>
     public static Events Decide(WithdrawStatement command, Statement statement) =>
@@ -36,6 +39,6 @@ public static class WithdrawStatementEndpoint
     public static (ChangeAccepted, Events) Post(WithdrawStatement command, [WriteAggregate("id")] Statement statement)
     {
         var events = Decide(command, statement);
-        return (ChangeAccepted.For(statement.Id, command.Version, events.Count), events);
+        return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);
     }
 }
