@@ -29,7 +29,6 @@ public static class Storage
     public static void Configure(JsonSerializerOptions json)
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        json.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
