@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -66,7 +65,4 @@ public static class HttpSetup
         app.MapScalarApiReference("/docs", options => options.WithTitle("ClaimsLedger API")).AllowAnonymous();
         return app;
     }
-
-    internal static JsonSerializerOptions ApiJson(this IServiceProvider services) =>
-        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonOptions>>().Value.SerializerOptions;
 }
