@@ -4,7 +4,6 @@ using ClaimsLedger.Organizations.GettingDetails;
 using ClaimsLedger.Speakers.GettingDetails;
 using ClaimsLedger.Topics.GettingDetails;
 using Marten;
-using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -19,18 +18,8 @@ public static class GetPositionTimelineEndpoint
     [WolverineGet("/api/positions/organizations/{organizationId}/topics/{topicId}"), RequiresRole(Roles.Reader)]
     [Tags("Positions")]
     [ProducesResponseType<PositionTimelineView>(StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> GetForOrganization(Guid organizationId, Guid topicId, IQuerySession session, CancellationToken cancellation)
-    {
-        var batch = session.CreateBatchQuery();
-        var organization = batch.Load<OrganizationDetails>(organizationId);
-        var (topic, timeline) = Queue(batch, new TimelineKey(ActorKind.Organization, organizationId, topicId));
-        await batch.Execute(cancellation);
-
-        var found = await organization;
-        return found is null
-            ? Results.Problem(Problems.NotFound("organization", organizationId))
-            : Render(new ActorRef(ActorKind.Organization, found.Id, found.Name), topicId, await topic, await timeline);
-    }
+    public static Task<IResult> GetForOrganization(Guid organizationId, Guid topicId, IQuerySession session, CancellationToken cancellation) =>
+        ReadAsync<OrganizationDetails>(new TimelineKey(ActorKind.Organization, organizationId, topicId), organization => organization.Name, session, cancellation);
 
     /// <summary>
     /// Where a speaker has stood on a topic: their assessed statements in stated-time order, the
@@ -39,24 +28,26 @@ public static class GetPositionTimelineEndpoint
     [WolverineGet("/api/positions/speakers/{speakerId}/topics/{topicId}"), RequiresRole(Roles.Reader)]
     [Tags("Positions")]
     [ProducesResponseType<PositionTimelineView>(StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> GetForSpeaker(Guid speakerId, Guid topicId, IQuerySession session, CancellationToken cancellation)
+    public static Task<IResult> GetForSpeaker(Guid speakerId, Guid topicId, IQuerySession session, CancellationToken cancellation) =>
+        ReadAsync<SpeakerDetails>(new TimelineKey(ActorKind.Speaker, speakerId, topicId), speaker => speaker.Name, session, cancellation);
+
+    /// <summary>Reads the actor, the topic and the stored timeline in one round trip, and renders the view.</summary>
+    private static async Task<IResult> ReadAsync<TActor>(TimelineKey key, Func<TActor, string> nameOf, IQuerySession session, CancellationToken cancellation)
+        where TActor : class
     {
         var batch = session.CreateBatchQuery();
-        var speaker = batch.Load<SpeakerDetails>(speakerId);
-        var (topic, timeline) = Queue(batch, new TimelineKey(ActorKind.Speaker, speakerId, topicId));
+        var actor = batch.Load<TActor>(key.ActorId);
+        var topic = batch.Load<TopicDetails>(key.TopicId);
+        var timeline = batch.Load<PositionTimeline>(key.ToString());
         await batch.Execute(cancellation);
 
-        var found = await speaker;
-        return found is null
-            ? Results.Problem(Problems.NotFound("speaker", speakerId))
-            : Render(new ActorRef(ActorKind.Speaker, found.Id, found.Name), topicId, await topic, await timeline);
+        if (await actor is not { } found)
+        {
+            return Results.Problem(Problems.NotFound(key.Kind == ActorKind.Speaker ? "speaker" : "organization", key.ActorId));
+        }
+
+        return await topic is not { } details
+            ? Results.Problem(Problems.NotFound("topic", key.TopicId))
+            : Results.Json(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(found)), details, (await timeline)?.Entries ?? []));
     }
-
-    private static (Task<TopicDetails?> Topic, Task<PositionTimeline?> Timeline) Queue(IBatchedQuery batch, TimelineKey key) =>
-        (batch.Load<TopicDetails>(key.TopicId), batch.Load<PositionTimeline>(key.ToString()));
-
-    private static IResult Render(ActorRef actor, Guid topicId, TopicDetails? topic, PositionTimeline? timeline) =>
-        topic is null
-            ? Results.Problem(Problems.NotFound("topic", topicId))
-            : Results.Json(PositionTimelineView.Of(actor, topic, timeline?.Entries ?? []));
 }
