@@ -47,9 +47,9 @@ public static class Storage
                 options.Events.MetadataConfig.EnableAll();
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 // Recorded time is the service's clock (never a client's), stamped as events are
-                // appended; inline projections see it, and tests can substitute the TimeProvider.
+                // appended; inline projections see it, and tests can move the LedgerClock.
                 options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
-                options.Events.TimeProvider = services.GetRequiredService<TimeProvider>();
+                options.Events.TimeProvider = services.GetRequiredService<LedgerClock>().Time;
                 // Skipping an event that fails to apply would silently change a view: fail loudly instead.
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.RebuildErrors.SkipApplyErrors = false;

@@ -22,7 +22,13 @@ public sealed record ActorRef(ActorKind Kind, Guid Id, string Name)
         }
     }
 
-    public bool SpeaksThrough(Attribution attribution) => Of(attribution).Any(actor => actor.Kind == Kind && actor.Id == Id);
+}
+
+public static class Actor
+{
+    /// <summary>Whether a statement so attributed belongs on the timeline of <paramref name="key"/>'s actor.</summary>
+    public static bool SpeaksFor(Attribution attribution, TimelineKey key) =>
+        ActorRef.Of(attribution).Any(actor => actor.Kind == key.Kind && actor.Id == key.ActorId);
 }
 
 /// <summary>Identity of the timeline of one actor on one topic: "organization:{actorId}:{topicId}".</summary>

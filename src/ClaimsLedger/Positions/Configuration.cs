@@ -15,7 +15,12 @@ public static class Configuration
         {
             composite.Add<StatementPlacementProjection>();
             composite.Add<PositionTimelineProjection>(2);
+            composite.Add<TimelineRevisionProjection>(2);
         });
+        options.Schema.For<TimelineRevision>()
+            .Duplicate(revision => revision.TimelineId)
+            .Duplicate(revision => revision.KnownFrom)
+            .Duplicate(revision => revision.KnownUntil);
         return options;
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class PositionTimelineProjection : MultiStreamProjection<P
 {
     public PositionTimelineProjection()
     {
-        Identities<Updated<StatementPlacement>>(updated => [.. updated.Entity.TimelineIds()]);
+        Identities<Updated<StatementPlacement>>(updated => [.. updated.Entity.Timelines().Select(key => key.ToString())]);
     }
 
     public override PositionTimeline? Evolve(PositionTimeline? snapshot, string id, IEvent e) =>

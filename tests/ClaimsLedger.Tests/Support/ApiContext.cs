@@ -5,8 +5,7 @@ using Marten;
 namespace ClaimsLedger.Tests.Support;
 
 /// <summary>Base of the HTTP tests: the shared host, tokens per role, and reads of the event log.</summary>
-[Collection(ApiCollection.Name)]
-public abstract class ApiContext(AppFixture fixture) : IApiProbe
+public abstract class HostContext(AppFixture fixture) : IApiProbe
 {
     protected AppFixture Fixture { get; } = fixture;
 
@@ -33,3 +32,7 @@ public abstract class ApiContext(AppFixture fixture) : IApiProbe
         return await session.Events.QueryAllRawEvents().LongCountAsync();
     }
 }
+
+/// <summary>Tests on the shared API host.</summary>
+[Collection(ApiCollection.Name)]
+public abstract class ApiContext(AppFixture fixture) : HostContext(fixture);

@@ -11,7 +11,7 @@ namespace ClaimsLedger.Tests.Support;
 /// One real host per test collection, on the PostgreSQL that ops/test started, in a schema
 /// of its own so collections can run side by side without racing on DDL or on each other's data.
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     public const string TestSigningKey = "Y2xhaW1zbGVkZ2VyLXRlc3RzLW9ubHktc2lnbmluZy1rZXktMzItYnl0ZXM=";
 
@@ -33,8 +33,17 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("CLAIMSLEDGER_DB", ConnectionString);
             builder.UseSetting("ClaimsLedger:Schema", Schema);
             builder.UseSetting("Auth:SigningKey", TestSigningKey);
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                ConfigureServices(services);
+            });
         });
+    }
+
+    /// <summary>Lets a collection's fixture replace services (the ledger clock, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync()

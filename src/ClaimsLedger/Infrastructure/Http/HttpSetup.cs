@@ -10,6 +10,7 @@ public static class HttpSetup
     public static IServiceCollection AddClaimsLedgerHttp(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new LedgerClock(TimeProvider.System));
         services.Configure<JsonOptions>(options =>
         {
             Storage.Configure(options.SerializerOptions);

@@ -1,3 +1,4 @@
+using ClaimsLedger.Infrastructure;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,13 +29,13 @@ public static class IdempotentCreation
     public const string FingerprintHeader = "request-sha256";
     public const int MaxKeyLength = 128;
 
-    public static async Task<(NewResource, IResult)> BeforeAsync(HttpContext context, IDocumentSession session, TimeProvider clock)
+    public static async Task<(NewResource, IResult)> BeforeAsync(HttpContext context, IDocumentSession session, LedgerClock clock)
     {
         var url = $"{context.Request.PathBase}{context.Request.Path}".TrimEnd('/');
         var key = context.Request.Headers[Header].ToString();
         if (key.Length == 0)
         {
-            var fresh = Guid.CreateVersion7(clock.GetUtcNow());
+            var fresh = Guid.CreateVersion7(clock.Now);
             return (new NewResource(fresh, $"{url}/{fresh}"), WolverineContinue.Result());
         }
 

@@ -42,6 +42,16 @@ public static class Problems
             Type = "https://www.rfc-editor.org/rfc/rfc9110#name-404-not-found",
         };
 
+    /// <summary>404: the resource exists, but not yet at the moment asked about.</summary>
+    public static ProblemDetails NotYet(string what, object id, string why) =>
+        new()
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = $"No such {what} at that moment.",
+            Detail = $"The {what} '{id}' did not exist yet: {why}.",
+            Type = "https://www.rfc-editor.org/rfc/rfc9110#name-404-not-found",
+        };
+
     /// <summary>409: the resource's state does not allow this change (withdrawn, stale version, duplicate key).</summary>
     public static ProblemDetails Conflict(string detail, string title = "The resource's state does not allow this.") =>
         new()

@@ -1,4 +1,6 @@
+using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Infrastructure.Http;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
@@ -21,9 +23,17 @@ public sealed partial class OrganizationDetailsProjection : SingleStreamProjecti
 
 public static class GetOrganizationEndpoint
 {
-    /// <summary>One organization, with its current version.</summary>
+    public static ProblemDetails Validate(string? asOf, string? knownAt) => TimeTravel.Read(asOf, knownAt, out _);
+
+    /// <summary>One organization, with its current version; with <c>knownAt</c>, as recorded by then.</summary>
     [WolverineGet("/api/organizations/{id}"), RequiresRole(Roles.Reader)]
-    [Tags("Organizations"), EndpointSummary("Get an organization")]
-    public static Task<OrganizationDetails?> Get(Guid id, IQuerySession session, CancellationToken cancellation) =>
-        session.LoadAsync<OrganizationDetails>(id, cancellation);
+    [Tags("Organizations")]
+    [ProducesResponseType<OrganizationDetails>(StatusCodes.Status200OK, "application/json")]
+    public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
+    {
+        TimeTravel.Read(asOf, knownAt, out var travel);
+        return await travel.LoadAsync<OrganizationDetails>(session, id, cancellation) is { } found
+            ? Results.Json(found)
+            : Results.Problem(Problems.NotFound("organization", id));
+    }
 }

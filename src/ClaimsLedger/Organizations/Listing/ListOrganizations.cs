@@ -13,7 +13,7 @@ public static class ListOrganizationsEndpoint
 
     /// <summary>Organizations by name; <c>q</c> matches the start of a name, case-insensitively.</summary>
     [WolverineGet("/api/organizations"), RequiresRole(Roles.Reader)]
-    [Tags("Organizations"), EndpointSummary("List organizations")]
+    [Tags("Organizations")]
     [ProducesResponseType<Page<OrganizationDetails>>(StatusCodes.Status200OK, "application/json")]
     public static Task<IResult> Get(string? q, int? limit, string? cursor, IQuerySession session, CancellationToken cancellation)
     {

@@ -38,7 +38,7 @@ public static class RegisterOrganizationEndpoint
 
     /// <summary>Register an organization that roles speak for.</summary>
     [WolverinePost("/api/organizations"), RequiresRole(Roles.Recorder), IdempotentCreation]
-    [Tags("Organizations"), EndpointSummary("Register an organization")]
+    [Tags("Organizations")]
     public static (Created, IStartStream) Post(RegisterOrganization command, NewResource stream) =>
         (new Created(stream.Url, stream.Id), MartenOps.StartStream<Organization>(stream.Id, Decide(command, stream.Id)));
 }

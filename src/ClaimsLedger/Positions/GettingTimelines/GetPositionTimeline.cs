@@ -1,3 +1,4 @@
+using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using ClaimsLedger.Organizations.GettingDetails;
@@ -11,43 +12,88 @@ namespace ClaimsLedger.Positions.GettingTimelines;
 
 public static class GetPositionTimelineEndpoint
 {
+    public static ProblemDetails Validate(string? asOf, string? knownAt) => TimeTravel.Read(asOf, knownAt, out _);
+
     /// <summary>
-    /// Where an organization has stood on a topic: every assessed statement made in one of its
-    /// roles, in stated-time order, the shifts between them with their Flip rating, and its current position.
+    /// Where an organization has stood on a topic: every assessed statement made in one of its roles,
+    /// in stated-time order, the shifts between them with their Flip rating, and its current position.
+    /// <c>asOf</c> answers where it stood at that stated moment; <c>knownAt</c>, what we had recorded by
+    /// then; both together, "as known on K, where did it stand on A".
     /// </summary>
     [WolverineGet("/api/positions/organizations/{organizationId}/topics/{topicId}"), RequiresRole(Roles.Reader)]
     [Tags("Positions")]
     [ProducesResponseType<PositionTimelineView>(StatusCodes.Status200OK, "application/json")]
-    public static Task<IResult> GetForOrganization(Guid organizationId, Guid topicId, IQuerySession session, CancellationToken cancellation) =>
-        ReadAsync<OrganizationDetails>(new TimelineKey(ActorKind.Organization, organizationId, topicId), organization => organization.Name, session, cancellation);
+    public static Task<IResult> GetForOrganization(
+        Guid organizationId, Guid topicId, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation) =>
+        ReadAsync<OrganizationDetails>(new TimelineKey(ActorKind.Organization, organizationId, topicId), organization => organization.Name,
+            asOf, knownAt, session, cancellation);
 
     /// <summary>
-    /// Where a speaker has stood on a topic: their assessed statements in stated-time order, the
-    /// shifts between them with their Flip rating, and their current position.
+    /// Where a speaker has stood on a topic: their assessed statements in stated-time order, the shifts
+    /// between them with their Flip rating, and their current position; <c>asOf</c> and <c>knownAt</c>
+    /// as for organizations.
     /// </summary>
     [WolverineGet("/api/positions/speakers/{speakerId}/topics/{topicId}"), RequiresRole(Roles.Reader)]
     [Tags("Positions")]
     [ProducesResponseType<PositionTimelineView>(StatusCodes.Status200OK, "application/json")]
-    public static Task<IResult> GetForSpeaker(Guid speakerId, Guid topicId, IQuerySession session, CancellationToken cancellation) =>
-        ReadAsync<SpeakerDetails>(new TimelineKey(ActorKind.Speaker, speakerId, topicId), speaker => speaker.Name, session, cancellation);
+    public static Task<IResult> GetForSpeaker(
+        Guid speakerId, Guid topicId, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation) =>
+        ReadAsync<SpeakerDetails>(new TimelineKey(ActorKind.Speaker, speakerId, topicId), speaker => speaker.Name,
+            asOf, knownAt, session, cancellation);
 
-    /// <summary>Reads the actor, the topic and the stored timeline in one round trip, and renders the view.</summary>
-    private static async Task<IResult> ReadAsync<TActor>(TimelineKey key, Func<TActor, string> nameOf, IQuerySession session, CancellationToken cancellation)
+    private static async Task<IResult> ReadAsync<TActor>(
+        TimelineKey key, Func<TActor, string> nameOf, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
         where TActor : class
     {
-        var batch = session.CreateBatchQuery();
-        var actor = batch.Load<TActor>(key.ActorId);
-        var topic = batch.Load<TopicDetails>(key.TopicId);
-        var timeline = batch.Load<PositionTimeline>(key.ToString());
-        await batch.Execute(cancellation);
+        TimeTravel.Read(asOf, knownAt, out var travel);
+        TActor? actor;
+        TopicDetails? topic;
+        IReadOnlyList<TimelineEntry> entries;
+        if (travel.KnownAt is { } knownBy)
+        {
+            actor = await travel.LoadAsync<TActor>(session, key.ActorId, cancellation);
+            topic = await travel.LoadAsync<TopicDetails>(session, key.TopicId, cancellation);
+            entries = await KnownEntriesAsync(session, key, knownBy, cancellation);
+        }
+        else
+        {
+            var batch = session.CreateBatchQuery();
+            var actorRead = batch.Load<TActor>(key.ActorId);
+            var topicRead = batch.Load<TopicDetails>(key.TopicId);
+            var timelineRead = batch.Load<PositionTimeline>(key.ToString());
+            await batch.Execute(cancellation);
+            (actor, topic, entries) = (await actorRead, await topicRead, (await timelineRead)?.Entries ?? []);
+        }
 
-        if (await actor is not { } found)
+        if (actor is null)
         {
             return Results.Problem(Problems.NotFound(key.Kind == ActorKind.Speaker ? "speaker" : "organization", key.ActorId));
         }
 
-        return await topic is not { } details
+        return topic is null
             ? Results.Problem(Problems.NotFound("topic", key.TopicId))
-            : Results.Json(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(found)), details, (await timeline)?.Entries ?? []));
+            : Results.Json(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(actor)), topic, AsOf(entries, travel)));
     }
+
+    /// <summary>The entries as recorded by <paramref name="knownBy"/>: the revisions in force at that moment.</summary>
+    private static async Task<IReadOnlyList<TimelineEntry>> KnownEntriesAsync(
+        IQuerySession session, TimelineKey key, DateTimeOffset knownBy, CancellationToken cancellation)
+    {
+        var id = key.ToString();
+        var revisions = await session.Query<TimelineRevision>()
+            .Where(revision => revision.TimelineId == id && revision.KnownFrom <= knownBy &&
+                               (revision.KnownUntil == null || revision.KnownUntil > knownBy))
+            .ToListAsync(cancellation);
+        var entries = revisions.Select(revision => revision.Entry).ToList();
+        entries.Sort(TimelineEntry.StatedOrder);
+        return entries;
+    }
+
+    /// <summary>Only what had been stated by <c>asOf</c>, and no retraction made after it.</summary>
+    private static List<TimelineEntry> AsOf(IReadOnlyList<TimelineEntry> entries, TimeTravel travel) =>
+    [
+        .. entries
+            .Where(entry => travel.HasBeenStated(entry.StatedAt))
+            .Select(entry => entry.Retraction is { } retraction && !travel.HasBeenStated(retraction.RetractedAt) ? entry with { Retraction = null } : entry),
+    ];
 }

@@ -34,8 +34,8 @@ public sealed class AssumeRoleValidator : AbstractValidator<AssumeRole>
 
 public static class AssumeRoleEndpoint
 {
-    public static ProblemDetails Validate(AssumeRole command, TimeProvider clock) =>
-        Validation.Check(new AssumeRoleValidator(clock.GetUtcNow()), command);
+    public static ProblemDetails Validate(AssumeRole command, LedgerClock clock) =>
+        Validation.Check(new AssumeRoleValidator(clock.Now), command);
 
     public static ProblemDetails Validate(AssumeRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 
@@ -72,9 +72,9 @@ public static class AssumeRoleEndpoint
     /// <summary>Record that the speaker took a role (and, with <c>until</c>, left it).</summary>
     [WolverinePost("/api/speakers/{id}/roles"), RequiresRole(Roles.Recorder)]
     [Tags("Speakers")]
-    public static (ChangeAccepted, Events) Post(AssumeRole command, [WriteAggregate("id")] Speaker speaker, OrganizationDetails? organization, TimeProvider clock)
+    public static (ChangeAccepted, Events) Post(AssumeRole command, [WriteAggregate("id")] Speaker speaker, OrganizationDetails? organization, LedgerClock clock)
     {
-        var events = Decide(command, speaker, organization, Guid.CreateVersion7(clock.GetUtcNow()));
+        var events = Decide(command, speaker, organization, Guid.CreateVersion7(clock.Now));
         return (ChangeAccepted.For(speaker.Id, command.ExpectedVersion, events.Count), events);
     }
 }

@@ -1,4 +1,6 @@
+using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Infrastructure.Http;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
@@ -37,9 +39,29 @@ public sealed partial class SpeakerDetailsProjection : SingleStreamProjection<Sp
 
 public static class GetSpeakerEndpoint
 {
-    /// <summary>One speaker with aliases, roles and the current version.</summary>
+    public static ProblemDetails Validate(string? asOf, string? knownAt) => TimeTravel.Read(asOf, knownAt, out _);
+
+    /// <summary>
+    /// One speaker with aliases, roles and the current version; with <c>knownAt</c>, as recorded by then;
+    /// with <c>asOf</c>, only the roles taken by then (and left by then).
+    /// </summary>
     [WolverineGet("/api/speakers/{id}"), RequiresRole(Roles.Reader)]
     [Tags("Speakers")]
-    public static Task<SpeakerDetails?> Get(Guid id, IQuerySession session, CancellationToken cancellation) =>
-        session.LoadAsync<SpeakerDetails>(id, cancellation);
+    [ProducesResponseType<SpeakerDetails>(StatusCodes.Status200OK, "application/json")]
+    public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
+    {
+        TimeTravel.Read(asOf, knownAt, out var travel);
+        var speaker = await travel.LoadAsync<SpeakerDetails>(session, id, cancellation);
+        return speaker is null
+            ? Results.Problem(Problems.NotFound("speaker", id))
+            : Results.Json(speaker with
+            {
+                Roles =
+                [
+                    .. speaker.Roles
+                        .Where(role => role.Since is not { } since || travel.HasBeenStated(since))
+                        .Select(role => role.Until is { } until && !travel.HasBeenStated(until) ? role with { Until = null } : role),
+                ],
+            });
+    }
 }

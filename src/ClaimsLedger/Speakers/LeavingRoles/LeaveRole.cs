@@ -24,8 +24,8 @@ public sealed class LeaveRoleValidator : AbstractValidator<LeaveRole>
 
 public static class LeaveRoleEndpoint
 {
-    public static ProblemDetails Validate(LeaveRole command, TimeProvider clock) =>
-        Validation.Check(new LeaveRoleValidator(clock.GetUtcNow()), command);
+    public static ProblemDetails Validate(LeaveRole command, LedgerClock clock) =>
+        Validation.Check(new LeaveRoleValidator(clock.Now), command);
 
     public static ProblemDetails Validate(LeaveRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 

@@ -1,3 +1,4 @@
+using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using FluentValidation;
@@ -23,8 +24,8 @@ public sealed class AddSourceValidator : AbstractValidator<AddSource>
 
 public static class AddSourceEndpoint
 {
-    public static ProblemDetails Validate(AddSource command, TimeProvider clock) =>
-        Validation.Check(new AddSourceValidator(clock.GetUtcNow()), command);
+    public static ProblemDetails Validate(AddSource command, LedgerClock clock) =>
+        Validation.Check(new AddSourceValidator(clock.Now), command);
 
     public static ProblemDetails Validate(AddSource command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 

@@ -37,6 +37,27 @@ public sealed record StatementDetails(
     /// <summary>Start of the stated period: what lists sort and filter on.</summary>
     public DateTimeOffset StatedStart => StatedAt.Start;
 
+    /// <summary>
+    /// The statement as the world stood at <see cref="TimeTravel.AsOf"/>: a retraction made later has
+    /// not happened yet, and reports published later do not exist yet. Corrections and withdrawals are
+    /// facts about our record, not about the world: they follow <see cref="TimeTravel.KnownAt"/> only.
+    /// </summary>
+    public StatementDetails AsOf(TimeTravel travel)
+    {
+        if (travel.AsOf is null)
+        {
+            return this;
+        }
+
+        var retracted = Retraction is not null && travel.HasBeenStated(Retraction.RetractedAt);
+        return this with
+        {
+            Retraction = retracted ? Retraction : null,
+            Status = Status == StatementStatus.Retracted && !retracted ? StatementStatus.Active : Status,
+            Sources = [.. Sources.Where(source => source.PublishedAt is not { } published || travel.HasBeenStated(published))],
+        };
+    }
+
     // The fold, shared by every projection that needs a statement's current state.
 
     public static StatementDetails Recorded(IEvent<StatementRecorded> e) =>

@@ -51,8 +51,8 @@ public sealed record RecordingReferences(SpeakerDetails? Speaker, IReadOnlyList<
 
 public static class RecordStatementEndpoint
 {
-    public static ProblemDetails Validate(RecordStatement command, TimeProvider clock) =>
-        Validation.Check(new RecordStatementValidator(clock.GetUtcNow()), command);
+    public static ProblemDetails Validate(RecordStatement command, LedgerClock clock) =>
+        Validation.Check(new RecordStatementValidator(clock.Now), command);
 
     public static async Task<RecordingReferences> LoadAsync(RecordStatement command, IQuerySession session, CancellationToken cancellation)
     {

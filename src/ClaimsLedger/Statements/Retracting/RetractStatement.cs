@@ -28,8 +28,8 @@ public sealed class RetractStatementValidator : AbstractValidator<RetractStateme
 
 public static class RetractStatementEndpoint
 {
-    public static ProblemDetails Validate(RetractStatement command, TimeProvider clock) =>
-        Validation.Check(new RetractStatementValidator(clock.GetUtcNow()), command);
+    public static ProblemDetails Validate(RetractStatement command, LedgerClock clock) =>
+        Validation.Check(new RetractStatementValidator(clock.Now), command);
 
     public static ProblemDetails Validate(RetractStatement command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 

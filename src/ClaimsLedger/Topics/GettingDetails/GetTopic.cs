@@ -1,4 +1,6 @@
+using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Infrastructure.Http;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
@@ -21,9 +23,17 @@ public sealed partial class TopicDetailsProjection : SingleStreamProjection<Topi
 
 public static class GetTopicEndpoint
 {
-    /// <summary>One topic with its stance ladder.</summary>
+    public static ProblemDetails Validate(string? asOf, string? knownAt) => TimeTravel.Read(asOf, knownAt, out _);
+
+    /// <summary>One topic with its stance ladder; with <c>knownAt</c>, as recorded by then.</summary>
     [WolverineGet("/api/topics/{id}"), RequiresRole(Roles.Reader)]
     [Tags("Topics")]
-    public static Task<TopicDetails?> Get(Guid id, IQuerySession session, CancellationToken cancellation) =>
-        session.LoadAsync<TopicDetails>(id, cancellation);
+    [ProducesResponseType<TopicDetails>(StatusCodes.Status200OK, "application/json")]
+    public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
+    {
+        TimeTravel.Read(asOf, knownAt, out var travel);
+        return await travel.LoadAsync<TopicDetails>(session, id, cancellation) is { } found
+            ? Results.Json(found)
+            : Results.Problem(Problems.NotFound("topic", id));
+    }
 }

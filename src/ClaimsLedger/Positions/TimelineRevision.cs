@@ -1,0 +1,67 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace ClaimsLedger.Positions;
+
+/// <summary>
+/// One statement's entry on one timeline, as it was known from <paramref name="KnownFrom"/> until
+/// <paramref name="KnownUntil"/> (recorded time, end exclusive; null while it still holds). The
+/// timeline as known at K is the set of revisions with KnownFrom &lt;= K &lt; KnownUntil: one indexed
+/// query, however long the history.
+/// </summary>
+public sealed record TimelineRevision(
+    string Id,
+    string TimelineId,
+    Guid StatementId,
+    int Revision,
+    DateTimeOffset KnownFrom,
+    DateTimeOffset? KnownUntil,
+    TimelineEntry Entry)
+{
+    /// <summary>
+    /// The revisions a statement's states give on each timeline it has touched. A state in which the
+    /// statement is not on a timeline (withdrawn, attributed elsewhere, not yet assessed) gives none.
+    /// Events are immutable, so revision n of a statement never changes, except that its end is set
+    /// once the next state arrives; writing them all again is idempotent.
+    /// </summary>
+    public static IEnumerable<TimelineRevision> Of(StatementPlacement placement)
+    {
+        foreach (var key in placement.Timelines())
+        {
+            var timelineId = key.ToString();
+            for (var index = 0; index < placement.Revisions.Count; index++)
+            {
+                var state = placement.Revisions[index].State;
+                var onThisTimeline = Actor.SpeaksFor(state.Attribution, key);
+                var entry = onThisTimeline ? TimelineEntry.From(state, key.TopicId) : null;
+                if (entry is null)
+                {
+                    continue;
+                }
+
+                var from = placement.Revisions[index].KnownFrom;
+                DateTimeOffset? until = index + 1 < placement.Revisions.Count ? placement.Revisions[index + 1].KnownFrom : null;
+                if (until == from)
+                {
+                    // Superseded within the same instant: never visible at any knownAt.
+                    continue;
+                }
+
+                yield return new TimelineRevision($"{timelineId}|{placement.Id}|{index}", timelineId, placement.Id, index, from, until, entry);
+            }
+        }
+    }
+}
+
+/// <summary>Stage 2 of the positions projection, beside the timelines: their bitemporal revisions.</summary>
+public sealed partial class TimelineRevisionProjection : EventProjection
+{
+    public void Project(IEvent<Updated<StatementPlacement>> e, IDocumentOperations operations)
+    {
+        foreach (var revision in TimelineRevision.Of(e.Data.Entity))
+        {
+            operations.Store(revision);
+        }
+    }
+}
