@@ -1,3 +1,4 @@
+using ClaimsLedger.Auditing;
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddClaimsLedgerAuthentication(builder.Configuration);
 builder.Services.AddClaimsLedgerHttp();
 builder.Services.AddClaimsLedgerStorage(builder.Configuration);
+builder.Services.AddAuditing();
 builder.Host.UseWolverine(options =>
 {
     options.Policies.AutoApplyTransactions();

@@ -65,8 +65,10 @@ public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, I
             entries.Sort(TimelineEntry.StatedOrder);
         }
 
-        if (timeline is null && entry is null)
+        if (entries.Count == 0)
         {
+            // An empty timeline is no timeline: deleting it keeps a rebuild (which never creates it)
+            // identical to the live view.
             return null;
         }
 

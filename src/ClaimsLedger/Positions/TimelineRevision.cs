@@ -57,6 +57,11 @@ public sealed record TimelineRevision(
 /// <summary>Stage 2 of the positions projection, beside the timelines: their bitemporal revisions.</summary>
 public sealed partial class TimelineRevisionProjection : EventProjection
 {
+    public TimelineRevisionProjection()
+    {
+        Name = "TimelineRevision";
+    }
+
     public void Project(IEvent<Updated<StatementPlacement>> e, IDocumentOperations operations)
     {
         foreach (var revision in TimelineRevision.Of(e.Data.Entity))

@@ -1,7 +1,6 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Http;
 using ClaimsLedger.Speakers;
-using ClaimsLedger.Speakers.GettingDetails;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 
@@ -83,7 +82,7 @@ public static class StatementRules
     /// held when the statement was made. A role that is not the speaker's is refused.
     /// </summary>
     public static (Attribution? Attribution, ProblemDetails Problem) Attribute(
-        SpeakerDetails? speaker, Guid speakerId, Guid? roleId, StatedTime statedAt, string speakerField, string roleField)
+        Speaker? speaker, Guid speakerId, Guid? roleId, StatedTime statedAt, string speakerField, string roleField)
     {
         if (speaker is null)
         {

@@ -54,6 +54,9 @@ public class AppFixture : IAsyncLifetime
 
     public string TokenFor(params string[] roles) =>
         Host.Services.GetRequiredService<DevTokens>().Mint($"test-{string.Join('-', roles)}", roles, TimeSpan.FromHours(1));
+
+    public string TokenForUser(string user, params string[] roles) =>
+        Host.Services.GetRequiredService<DevTokens>().Mint(user, roles, TimeSpan.FromHours(1));
 }
 
 [CollectionDefinition(Name)]

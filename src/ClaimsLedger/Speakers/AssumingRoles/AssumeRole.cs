@@ -1,7 +1,7 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
-using ClaimsLedger.Organizations.GettingDetails;
+using ClaimsLedger.Organizations;
 using FluentValidation;
 using JasperFx.Events;
 using Marten;
@@ -39,16 +39,16 @@ public static class AssumeRoleEndpoint
 
     public static ProblemDetails Validate(AssumeRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 
-    public static async Task<OrganizationDetails?> LoadAsync(AssumeRole command, IQuerySession session, CancellationToken cancellation) =>
-        command.OrganizationId is { } id ? await session.LoadAsync<OrganizationDetails>(id, cancellation) : null;
+    public static async Task<Organization?> LoadAsync(AssumeRole command, IQuerySession session, CancellationToken cancellation) =>
+        command.OrganizationId is { } id ? await session.Events.AggregateStreamAsync<Organization>(id, token: cancellation) : null;
 
-    public static ProblemDetails Validate(AssumeRole command, OrganizationDetails? organization) =>
+    public static ProblemDetails Validate(AssumeRole command, Organization? organization) =>
         command.OrganizationId is not null && organization is null
             ? Problems.Unprocessable("organizationId", $"There is no organization with id '{command.OrganizationId}'.")
             : Problems.None;
 
     /// <summary>The same role with the same start, already held, adds nothing.</summary>
-    public static Events Decide(AssumeRole command, Speaker speaker, OrganizationDetails? organization, Guid roleId)
+    public static Events Decide(AssumeRole command, Speaker speaker, Organization? organization, Guid roleId)
     {
         var title = command.Title.Trim();
         StatedTime? since = command.Since is null ? null : StatedTime.Parse(command.Since);
@@ -72,7 +72,7 @@ public static class AssumeRoleEndpoint
     /// <summary>Record that the speaker took a role (and, with <c>until</c>, left it).</summary>
     [WolverinePost("/api/speakers/{id}/roles"), RequiresRole(Roles.Recorder)]
     [Tags("Speakers")]
-    public static (ChangeAccepted, Events) Post(AssumeRole command, [WriteAggregate("id")] Speaker speaker, OrganizationDetails? organization, LedgerClock clock)
+    public static (ChangeAccepted, Events) Post(AssumeRole command, [WriteAggregate("id")] Speaker speaker, Organization? organization, LedgerClock clock)
     {
         var events = Decide(command, speaker, organization, Guid.CreateVersion7(clock.Now));
         return (ChangeAccepted.For(speaker.Id, command.ExpectedVersion, events.Count), events);

@@ -1,6 +1,6 @@
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
-using ClaimsLedger.Topics.GettingDetails;
+using ClaimsLedger.Topics;
 using FluentValidation;
 using JasperFx.Events;
 using Marten;
@@ -35,10 +35,10 @@ public static class AssessStanceEndpoint
 
     public static ProblemDetails Validate(AssessStance command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
-    public static Task<TopicDetails?> LoadAsync(AssessStance command, IQuerySession session, CancellationToken cancellation) =>
-        session.LoadAsync<TopicDetails>(command.TopicId, cancellation);
+    public static Task<Topic?> LoadAsync(AssessStance command, IQuerySession session, CancellationToken cancellation) =>
+        session.Events.AggregateStreamAsync<Topic>(command.TopicId, token: cancellation);
 
-    public static ProblemDetails Validate(AssessStance command, Statement statement, TopicDetails? topic)
+    public static ProblemDetails Validate(AssessStance command, Statement statement, Topic? topic)
     {
         if (statement.IsWithdrawn)
         {

@@ -1,6 +1,6 @@
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
-using ClaimsLedger.Speakers.GettingDetails;
+using ClaimsLedger.Speakers;
 using FluentValidation;
 using JasperFx.Events;
 using Marten;
@@ -34,16 +34,16 @@ public static class CorrectAttributionEndpoint
 
     public static ProblemDetails Validate(CorrectAttribution command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
-    public static Task<SpeakerDetails?> LoadAsync(CorrectAttribution command, IQuerySession session, CancellationToken cancellation) =>
-        session.LoadAsync<SpeakerDetails>(command.SpeakerId, cancellation);
+    public static Task<Speaker?> LoadAsync(CorrectAttribution command, IQuerySession session, CancellationToken cancellation) =>
+        session.Events.AggregateStreamAsync<Speaker>(command.SpeakerId, token: cancellation);
 
-    public static ProblemDetails Validate(CorrectAttribution command, Statement statement, SpeakerDetails? speaker) =>
+    public static ProblemDetails Validate(CorrectAttribution command, Statement statement, Speaker? speaker) =>
         statement.IsWithdrawn
             ? StatementRules.Withdrawn(statement.Id)
             : StatementRules.Attribute(speaker, command.SpeakerId, command.RoleId, statement.StatedAt, "speakerId", "roleId").Problem;
 
     /// <summary>Attributing the statement to whom it is already attributed adds nothing.</summary>
-    public static Events Decide(CorrectAttribution command, Statement statement, SpeakerDetails speaker)
+    public static Events Decide(CorrectAttribution command, Statement statement, Speaker speaker)
     {
         var (attribution, _) = StatementRules.Attribute(speaker, command.SpeakerId, command.RoleId, statement.StatedAt, "speakerId", "roleId");
         return attribution == statement.Attribution ? [] : [new AttributionCorrected(statement.Id, attribution!, command.Reason.Trim())];
@@ -52,7 +52,7 @@ public static class CorrectAttributionEndpoint
     /// <summary>Correct who said a statement, or in which role. The original attribution stays in the log.</summary>
     [WolverinePost("/api/statements/{id}/attribution-corrections"), RequiresRole(Roles.Editor)]
     [Tags("Statements")]
-    public static (ChangeAccepted, Events) Post(CorrectAttribution command, [WriteAggregate("id")] Statement statement, SpeakerDetails speaker)
+    public static (ChangeAccepted, Events) Post(CorrectAttribution command, [WriteAggregate("id")] Statement statement, Speaker speaker)
     {
         var events = Decide(command, statement, speaker);
         return (ChangeAccepted.For(statement.Id, command.ExpectedVersion, events.Count), events);

@@ -1,8 +1,8 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
-using ClaimsLedger.Speakers.GettingDetails;
-using ClaimsLedger.Topics.GettingDetails;
+using ClaimsLedger.Speakers;
+using ClaimsLedger.Topics;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -46,8 +46,11 @@ public sealed class RecordStatementValidator : AbstractValidator<RecordStatement
     }
 }
 
-/// <summary>What recording refers to: the speaker and the topics, read in one round trip.</summary>
-public sealed record RecordingReferences(SpeakerDetails? Speaker, IReadOnlyList<TopicDetails> Topics);
+/// <summary>
+/// What recording refers to: the speaker and the topics, aggregated from their own streams (not from
+/// the inline views, which a rebuild may be replacing while the service serves).
+/// </summary>
+public sealed record RecordingReferences(Speaker? Speaker, IReadOnlyList<Topic> Topics);
 
 public static class RecordStatementEndpoint
 {
@@ -56,11 +59,17 @@ public static class RecordStatementEndpoint
 
     public static async Task<RecordingReferences> LoadAsync(RecordStatement command, IQuerySession session, CancellationToken cancellation)
     {
-        var batch = session.CreateBatchQuery();
-        var speaker = batch.Load<SpeakerDetails>(command.SpeakerId);
-        var topics = batch.LoadMany<TopicDetails>().ById([.. command.TopicIds ?? []]);
-        await batch.Execute(cancellation);
-        return new RecordingReferences(await speaker, await topics);
+        var speaker = await session.Events.AggregateStreamAsync<Speaker>(command.SpeakerId, token: cancellation);
+        var topics = new List<Topic>();
+        foreach (var topicId in (command.TopicIds ?? []).Distinct())
+        {
+            if (await session.Events.AggregateStreamAsync<Topic>(topicId, token: cancellation) is { } topic)
+            {
+                topics.Add(topic);
+            }
+        }
+
+        return new RecordingReferences(speaker, topics);
     }
 
     public static ProblemDetails Validate(RecordStatement command, RecordingReferences references)

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ClaimsLedger.Infrastructure;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Npgsql;
+
+namespace ClaimsLedger.Projections;
+
+/// <summary>A rebuild's progress and outcome.</summary>
+public sealed record RebuildState(
+    string Projection,
+    DateTimeOffset StartedAt,
+    long TargetSequence,
+    DateTimeOffset? FinishedAt,
+    double? Seconds,
+    double? EventsPerSecond,
+    string? Error)
+{
+    public bool Running => FinishedAt is null;
+}
+
+/// <summary>
+/// Rebuilds run on the service's own projection daemon, which stops that projection's agent,
+/// replays the log into it, and starts it again, so a rebuild is safe while the service serves.
+/// One rebuild per projection at a time; their states are kept for <c>GET /api/projections</c>.
+/// </summary>
+public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewRefresh inlineViews, LedgerClock clock, ILogger<ProjectionRebuilds> logger)
+{
+    private readonly ConcurrentDictionary<string, RebuildState> _latest = new(StringComparer.OrdinalIgnoreCase);
+
+    public RebuildState? Latest(string projection) => _latest.GetValueOrDefault(projection);
+
+    /// <summary>Starts a rebuild in the background; false when one of that projection is already running.</summary>
+    public bool TryStart(string projection, long targetSequence, Func<CancellationToken, Task<IProjectionDaemon>> daemon, out RebuildState state)
+    {
+        state = new RebuildState(projection, clock.Now, targetSequence, null, null, null, null);
+        var started = state;
+        var current = _latest.AddOrUpdate(projection, started, (_, existing) => existing.Running ? existing : started);
+        if (!ReferenceEquals(current, started))
+        {
+            state = current;
+            return false;
+        }
+
+        _ = Task.Run(() => RunAsync(started, daemon));
+        return true;
+    }
+
+    /// <summary>
+    /// Rebuilds and waits. <paramref name="whileServing"/> (the default) is for a service that keeps
+    /// writing: inline views are recomputed stream by stream without ever being deleted (see
+    /// <see cref="InlineViewRefresh"/>), and the async agents the rebuild stopped are started again.
+    /// Offline (a stopped service, an import), the daemon rebuilds everything, inline views included.
+    /// </summary>
+    public async Task<RebuildState> RunAsync(RebuildState state, Func<CancellationToken, Task<IProjectionDaemon>> daemon, bool whileServing = true)
+    {
+        _latest[state.Projection] = state;
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            if (whileServing && IsInline(state.Projection) && InlineViewRefresh.Handles(state.Projection))
+            {
+                await inlineViews.RefreshAsync(state.Projection, null, CancellationToken.None);
+            }
+            else
+            {
+                var running = await daemon(CancellationToken.None);
+                await running.RebuildProjectionAsync(state.Projection, TimeSpan.FromHours(2), CancellationToken.None);
+                if (IsInline(state.Projection))
+                {
+                    await ForgetProgressAsync(state.Projection);
+                }
+                else if (whileServing)
+                {
+                    await running.StartAgentAsync($"{state.Projection}:All", CancellationToken.None);
+                }
+            }
+
+            var seconds = stopwatch.Elapsed.TotalSeconds;
+            state = state with
+            {
+                FinishedAt = clock.Now,
+                Seconds = Math.Round(seconds, 3),
+                EventsPerSecond = seconds > 0 ? Math.Round(state.TargetSequence / seconds) : null,
+            };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogFailed(logger, e, state.Projection);
+            state = state with { FinishedAt = clock.Now, Seconds = stopwatch.Elapsed.TotalSeconds, Error = e.Message };
+        }
+
+        _latest[state.Projection] = state;
+        return state;
+    }
+
+    public string[] Names() => [.. ((StoreOptions)store.Options).Projections.All.Select(source => source.Name)];
+
+    private bool IsInline(string projection) =>
+        ((StoreOptions)store.Options).Projections.All.Any(source =>
+            source.Name.Equals(projection, StringComparison.OrdinalIgnoreCase) && source.Lifecycle == ProjectionLifecycle.Inline);
+
+    /// <summary>
+    /// A rebuild leaves a progress row for the projection, but an inline view is kept current by each
+    /// append, not by an agent: the row would never move again and make the view look stale forever.
+    /// </summary>
+    private async Task ForgetProgressAsync(string projection)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"delete from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name like @shard", connection);
+        command.Parameters.AddWithValue("shard", $"{projection}:%");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rebuilding projection {Projection} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string projection);
+}

@@ -1,0 +1,104 @@
+using Alba;
+using ClaimsLedger.Auditing.Importing;
+using ClaimsLedger.Positions.GettingTimelines;
+using ClaimsLedger.Projections;
+using ClaimsLedger.Samples;
+using ClaimsLedger.Tests.Support;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using Wolverine;
+
+namespace ClaimsLedger.Tests.Auditing;
+
+[Collection(ReplayCollection.Name)]
+public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixture)
+{
+    [Fact]
+    public async Task The_example_data_exported_as_ndjson_and_imported_into_an_empty_database_gives_identical_views()
+    {
+        var set = await SampleLoader.ReadAsync(RepositoryFiles.Path("samples", "libya-2016.json"), CancellationToken.None);
+        var loaded = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "libya-2016").LoadAsync(set, CancellationToken.None);
+        await Given.ProjectionsCaughtUpAsync();
+        var export = Path.GetTempFileName();
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events/export");
+            s.StatusCodeShouldBeOk();
+        });
+        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+
+        var emptySchema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("CLAIMSLEDGER_DB", AppFixture.ConnectionString);
+            builder.UseSetting("ClaimsLedger:Schema", emptySchema);
+            builder.UseSetting("Auth:SigningKey", AppFixture.TestSigningKey);
+            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+        });
+        var summary = await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+        var rebuilds = target.Services.GetRequiredService<ProjectionRebuilds>();
+        var daemon = target.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        foreach (var name in rebuilds.Names())
+        {
+            var rebuilt = await rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, summary.LastSequence, null, null, null, null),
+                _ => Task.FromResult(daemon));
+            rebuilt.Error.ShouldBeNull();
+        }
+
+        summary.Events.ShouldBe(File.ReadLines(export).LongCount());
+        var original = await Views.SnapshotAsync(Store);
+        var imported = await Views.SnapshotAsync(target.Services.GetRequiredService<IDocumentStore>());
+        imported.Keys.ShouldBe(original.Keys);
+        foreach (var (key, document) in original)
+        {
+            imported[key].ShouldBe(document, key);
+        }
+
+        var url = $"/api/positions/organizations/{loaded.Ids["dod"]}/topics/{loaded.Ids["libya"]}";
+        var before = await Host.Scenario(s => { s.WithBearerToken(Reader); s.Get.Url(url); });
+        var after = await target.Scenario(s => { s.WithBearerToken(Reader); s.Get.Url(url); });
+        (await after.ReadAsTextAsync()).ShouldBe(await before.ReadAsTextAsync());
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task Imported_events_keep_their_sequence_and_recorded_time_and_say_who_imported_them_from_which_file()
+    {
+        var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = Path.GetTempFileName();
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events/export");
+        });
+        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+
+        await using var target = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("CLAIMSLEDGER_DB", AppFixture.ConnectionString);
+            builder.UseSetting("ClaimsLedger:Schema", $"t_import_{Guid.NewGuid():N}"[..24]);
+            builder.UseSetting("Auth:SigningKey", AppFixture.TestSigningKey);
+            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+        });
+        var importer = target.Services.GetRequiredService<EventLogImporter>();
+        var summary = await importer.ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+
+        await using var source = Store.QuerySession();
+        await using var copy = target.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var originalEvents = await source.Events.FetchStreamAsync(cook);
+        var importedEvents = await copy.Events.FetchStreamAsync(cook);
+        importedEvents.Select(e => (e.Sequence, e.Version, e.Timestamp, e.EventTypeName, e.UserName))
+            .ShouldBe(originalEvents.Select(e => (e.Sequence, e.Version, e.Timestamp, e.EventTypeName, e.UserName)));
+        var marker = (System.Text.Json.JsonElement)importedEvents[0].Headers!["import"];
+        marker.GetProperty("by").GetString().ShouldBe("auditor-alice");
+        marker.GetProperty("fileSha256").GetString().ShouldBe(summary.FileSha256);
+
+        await Should.ThrowAsync<InvalidOperationException>(() => importer.ImportAsync(export, "again", null, CancellationToken.None));
+        File.Delete(export);
+    }
+}

@@ -1,0 +1,48 @@
+using Marten;
+using Npgsql;
+
+namespace ClaimsLedger.Tests.Support;
+
+/// <summary>A host of its own for tests that rebuild every view or compare whole schemas.</summary>
+public sealed class ReplayFixture : AppFixture;
+
+[CollectionDefinition(Name)]
+public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>
+{
+    public const string Name = "replay";
+}
+
+/// <summary>Every stored view document of a schema, for comparing two builds of the same log.</summary>
+public static class Views
+{
+    public static async Task<SortedDictionary<string, string>> SnapshotAsync(IDocumentStore store)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var documents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var connection = new NpgsqlConnection(AppFixture.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "select table_name from information_schema.tables where table_schema = @schema and table_name like 'mt_doc_%' order by 1", connection))
+        {
+            list.Parameters.AddWithValue("schema", schema);
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            await using var rows = new NpgsqlCommand($"select id::text, data::text from {schema}.{table}", connection);
+            await using var reader = await rows.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                documents[$"{table}/{reader.GetString(0)}"] = reader.GetString(1);
+            }
+        }
+
+        return documents;
+    }
+}
