@@ -6,8 +6,8 @@ using Marten.Events.Aggregation;
 
 namespace ClaimsLedger.Positions;
 
-/// <summary>The state of a statement from the moment an event was recorded until the next one.</summary>
-public sealed record PlacementRevision(DateTimeOffset KnownFrom, StatementDetails State);
+/// <summary>The state of a statement after event <paramref name="EventVersion"/>, recorded at <paramref name="KnownFrom"/>.</summary>
+public sealed record PlacementRevision(long EventVersion, DateTimeOffset KnownFrom, StatementDetails State);
 
 /// <summary>
 /// First stage of the positions projection: every state a statement has been in, with the recorded
@@ -30,13 +30,24 @@ public sealed record StatementPlacement(Guid Id, IReadOnlyList<PlacementRevision
         select new TimelineKey(actor.Kind, actor.Id, topicId);
 
     public static StatementPlacement Start(IEvent e, StatementDetails state) =>
-        new(state.Id, [new PlacementRevision(e.Timestamp, state)], [.. ActorRef.Of(state.Attribution)]);
+        new(state.Id, [new PlacementRevision(e.Version, e.Timestamp, state)], [.. ActorRef.Of(state.Attribution)]);
 
-    public StatementPlacement Then(IEvent e, StatementDetails state)
+    /// <summary>
+    /// Folds one more event. An event this placement already holds is ignored, so replaying a stretch
+    /// of the log over it (as a rebuild that must re-read a range does) changes nothing.
+    /// </summary>
+    public StatementPlacement Then(IEvent e, Func<StatementDetails> next)
     {
+        if (e.Version <= Revisions[^1].EventVersion)
+        {
+            return this;
+        }
+
+        var state = next();
+
         var actors = Actors.ToList();
         actors.AddRange(ActorRef.Of(state.Attribution).Where(actor => !actors.Any(known => known.Kind == actor.Kind && known.Id == actor.Id)));
-        return this with { Revisions = [.. Revisions, new PlacementRevision(e.Timestamp, state)], Actors = actors };
+        return this with { Revisions = [.. Revisions, new PlacementRevision(e.Version, e.Timestamp, state)], Actors = actors };
     }
 }
 
@@ -44,15 +55,15 @@ public sealed partial class StatementPlacementProjection : SingleStreamProjectio
 {
     public static StatementPlacement Create(IEvent<StatementRecorded> e) => StatementPlacement.Start(e, StatementDetails.Recorded(e));
 
-    public static StatementPlacement Apply(IEvent<SourceAdded> e, StatementPlacement placement) => placement.Then(e, placement.Statement.With(e));
+    public static StatementPlacement Apply(IEvent<SourceAdded> e, StatementPlacement placement) => placement.Then(e, () => placement.Statement.With(e));
 
-    public static StatementPlacement Apply(IEvent<QuoteCorrected> e, StatementPlacement placement) => placement.Then(e, placement.Statement.With(e));
+    public static StatementPlacement Apply(IEvent<QuoteCorrected> e, StatementPlacement placement) => placement.Then(e, () => placement.Statement.With(e));
 
-    public static StatementPlacement Apply(IEvent<AttributionCorrected> e, StatementPlacement placement) => placement.Then(e, placement.Statement.With(e));
+    public static StatementPlacement Apply(IEvent<AttributionCorrected> e, StatementPlacement placement) => placement.Then(e, () => placement.Statement.With(e));
 
-    public static StatementPlacement Apply(IEvent<StatementRetracted> e, StatementPlacement placement) => placement.Then(e, placement.Statement.With(e));
+    public static StatementPlacement Apply(IEvent<StatementRetracted> e, StatementPlacement placement) => placement.Then(e, () => placement.Statement.With(e));
 
-    public static StatementPlacement Apply(IEvent<StatementWithdrawn> e, StatementPlacement placement) => placement.Then(e, placement.Statement.With(e));
+    public static StatementPlacement Apply(IEvent<StatementWithdrawn> e, StatementPlacement placement) => placement.Then(e, () => placement.Statement.With(e));
 
-    public static StatementPlacement Apply(IEvent<StanceAssessed> e, StatementPlacement placement) => placement.Then(e, placement.Statement.With(e));
+    public static StatementPlacement Apply(IEvent<StanceAssessed> e, StatementPlacement placement) => placement.Then(e, () => placement.Statement.With(e));
 }

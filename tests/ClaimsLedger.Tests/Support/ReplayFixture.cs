@@ -1,5 +1,6 @@
 using Marten;
 using Npgsql;
+using Shouldly;
 
 namespace ClaimsLedger.Tests.Support;
 
@@ -44,5 +45,17 @@ public static class Views
         }
 
         return documents;
+    }
+
+    /// <summary>Asserts two snapshots hold the same documents, naming the first one that differs.</summary>
+    public static void ShouldMatch(this SortedDictionary<string, string> actual, SortedDictionary<string, string> expected)
+    {
+        foreach (var (key, document) in expected)
+        {
+            actual.TryGetValue(key, out var other).ShouldBeTrue($"{key} is missing");
+            other.ShouldBe(document, key);
+        }
+
+        actual.Keys.Except(expected.Keys).ShouldBeEmpty("documents that should not exist");
     }
 }

@@ -67,6 +67,7 @@ public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewR
             else
             {
                 var running = await daemon(CancellationToken.None);
+                var committedBefore = await HighWaterMarkAsync();
                 await running.RebuildProjectionAsync(state.Projection, TimeSpan.FromHours(2), CancellationToken.None);
                 if (IsInline(state.Projection))
                 {
@@ -74,6 +75,11 @@ public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewR
                 }
                 else if (whileServing)
                 {
+                    // The replay reads up to the highest sequence allocated, not the high-water mark, so
+                    // an append still committing below it can be passed over. Everything up to the mark
+                    // taken before the rebuild was committed; resume from there (the projection ignores
+                    // events it already holds) and nothing appended meanwhile is lost.
+                    await RewindAsync(state.Projection, committedBefore);
                     await running.StartAgentAsync($"{state.Projection}:All", CancellationToken.None);
                 }
             }
@@ -101,6 +107,28 @@ public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewR
     private bool IsInline(string projection) =>
         ((StoreOptions)store.Options).Projections.All.Any(source =>
             source.Name.Equals(projection, StringComparison.OrdinalIgnoreCase) && source.Lifecycle == ProjectionLifecycle.Inline);
+
+    private async Task<long> HighWaterMarkAsync()
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select coalesce(max(last_seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name = 'HighWaterMark'",
+            connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task RewindAsync(string projection, long sequence)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"update {store.Options.Events.DatabaseSchemaName}.mt_event_progression set last_seq_id = @sequence where name = @shard and last_seq_id > @sequence",
+            connection);
+        command.Parameters.AddWithValue("sequence", sequence);
+        command.Parameters.AddWithValue("shard", $"{projection}:All");
+        await command.ExecuteNonQueryAsync();
+    }
 
     /// <summary>
     /// A rebuild leaves a progress row for the projection, but an inline view is kept current by each
