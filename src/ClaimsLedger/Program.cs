@@ -14,6 +14,8 @@ builder.Services.AddClaimsLedgerStorage(builder.Configuration);
 builder.Services.AddAuditing();
 builder.Host.UseWolverine(options =>
 {
+    // Named, not inferred from the entry assembly, so test hosts and the bench find the endpoints too.
+    options.ApplicationAssembly = typeof(Program).Assembly;
     options.Policies.AutoApplyTransactions();
     options.UseRuntimeCompilation();
 });
