@@ -29,6 +29,13 @@ public static class Storage
     public static void Configure(JsonSerializerOptions json)
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // One spelling of enum values everywhere ("partial", "no-flip"), stored documents included:
+        // list endpoints stream stored JSON as it is.
+        foreach (var other in json.Converters.OfType<JsonStringEnumConverter>().ToList())
+        {
+            json.Converters.Remove(other);
+        }
+
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }

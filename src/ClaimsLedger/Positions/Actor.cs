@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClaimsLedger.Statements;
+using ClaimsLedger.Statements.History;
 
 namespace ClaimsLedger.Positions;
 
@@ -26,6 +27,18 @@ public sealed record ActorRef(ActorKind Kind, Guid Id, string Name)
 
 public static class Actor
 {
+    /// <summary>
+    /// Every timeline a statement is, or has been, part of: each actor it was ever attributed to, on
+    /// each topic it was ever assessed on. Updates go to all of them, so a corrected attribution
+    /// leaves the old actor's timeline as it joins the new one.
+    /// </summary>
+    public static IEnumerable<TimelineKey> Timelines(this StatementHistory history)
+    {
+        var actors = history.States.SelectMany(state => ActorRef.Of(state.Details.Attribution)).Select(actor => (actor.Kind, actor.Id)).Distinct();
+        var topics = history.States.SelectMany(state => state.Details.Stances).Select(reading => reading.TopicId).Distinct().ToList();
+        return from actor in actors from topic in topics select new TimelineKey(actor.Kind, actor.Id, topic);
+    }
+
     /// <summary>Whether a statement so attributed belongs on the timeline of <paramref name="key"/>'s actor.</summary>
     public static bool SpeaksFor(Attribution attribution, TimelineKey key) =>
         ActorRef.Of(attribution).Any(actor => actor.Kind == key.Kind && actor.Id == key.ActorId);

@@ -5,15 +5,14 @@ namespace ClaimsLedger.Positions;
 public static class Configuration
 {
     /// <summary>
-    /// Positions are an async composite projection: stage 1 keeps each statement's placement,
-    /// stage 2 folds those into per actor x topic timelines from the exact upstream state of each
-    /// batch, so a rebuild gives what the live daemon gave.
+    /// Timelines are second-stage members of the async "History" composite (see Statements): they fold
+    /// each statement's history, as Marten hands it over for that exact point of the log, into per
+    /// actor x topic timelines and their bitemporal revisions, so a rebuild gives what the live daemon gave.
     /// </summary>
     public static StoreOptions AddPositions(this StoreOptions options)
     {
-        options.Projections.CompositeProjectionFor("Positions", composite =>
+        options.Projections.CompositeProjectionFor(Statements.Configuration.HistoryProjection, composite =>
         {
-            composite.Add<StatementPlacementProjection>();
             composite.Add<PositionTimelineProjection>(2);
             composite.Add<TimelineRevisionProjection>(2);
         });

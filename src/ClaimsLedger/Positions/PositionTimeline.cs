@@ -1,6 +1,7 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Statements.GettingDetails;
+using ClaimsLedger.Statements.History;
 using JasperFx.Events;
 using Marten.Events.Projections;
 
@@ -51,10 +52,10 @@ public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, I
     public long Version { get; set; }
 
     /// <summary>Puts the statement's current state in its place, or takes it out when it no longer belongs here.</summary>
-    public static PositionTimeline? Place(PositionTimeline? timeline, string id, StatementPlacement placement)
+    public static PositionTimeline? Place(PositionTimeline? timeline, string id, StatementHistory history)
     {
         var key = TimelineKey.Parse(id);
-        var statement = placement.Statement;
+        var statement = history.Current;
         var actor = ActorRef.Of(statement.Attribution).FirstOrDefault(candidate => candidate.Kind == key.Kind && candidate.Id == key.ActorId);
         var entry = actor is null ? null : TimelineEntry.From(statement, key.TopicId);
 
@@ -84,9 +85,9 @@ public sealed partial class PositionTimelineProjection : MultiStreamProjection<P
 {
     public PositionTimelineProjection()
     {
-        Identities<Updated<StatementPlacement>>(updated => [.. updated.Entity.Timelines().Select(key => key.ToString())]);
+        Identities<Updated<StatementHistory>>(updated => [.. updated.Entity.Timelines().Select(key => key.ToString())]);
     }
 
     public override PositionTimeline? Evolve(PositionTimeline? snapshot, string id, IEvent e) =>
-        e.Data is Updated<StatementPlacement> updated ? PositionTimeline.Place(snapshot, id, updated.Entity) : snapshot;
+        e.Data is Updated<StatementHistory> updated ? PositionTimeline.Place(snapshot, id, updated.Entity) : snapshot;
 }

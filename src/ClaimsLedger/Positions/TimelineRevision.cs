@@ -1,3 +1,4 @@
+using ClaimsLedger.Statements.History;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
@@ -25,14 +26,14 @@ public sealed record TimelineRevision(
     /// Events are immutable, so revision n of a statement never changes, except that its end is set
     /// once the next state arrives; writing them all again is idempotent.
     /// </summary>
-    public static IEnumerable<TimelineRevision> Of(StatementPlacement placement)
+    public static IEnumerable<TimelineRevision> Of(StatementHistory history)
     {
-        foreach (var key in placement.Timelines())
+        foreach (var key in history.Timelines())
         {
             var timelineId = key.ToString();
-            for (var index = 0; index < placement.Revisions.Count; index++)
+            for (var index = 0; index < history.States.Count; index++)
             {
-                var state = placement.Revisions[index].State;
+                var state = history.States[index].Details;
                 var onThisTimeline = Actor.SpeaksFor(state.Attribution, key);
                 var entry = onThisTimeline ? TimelineEntry.From(state, key.TopicId) : null;
                 if (entry is null)
@@ -40,15 +41,15 @@ public sealed record TimelineRevision(
                     continue;
                 }
 
-                var from = placement.Revisions[index].KnownFrom;
-                DateTimeOffset? until = index + 1 < placement.Revisions.Count ? placement.Revisions[index + 1].KnownFrom : null;
+                var from = history.States[index].KnownFrom;
+                var until = history.KnownUntil(index);
                 if (until == from)
                 {
                     // Superseded within the same instant: never visible at any knownAt.
                     continue;
                 }
 
-                yield return new TimelineRevision($"{timelineId}|{placement.Id}|{index}", timelineId, placement.Id, index, from, until, entry);
+                yield return new TimelineRevision($"{timelineId}|{history.Id}|{index}", timelineId, history.Id, index, from, until, entry);
             }
         }
     }
@@ -62,7 +63,7 @@ public sealed partial class TimelineRevisionProjection : EventProjection
         Name = "TimelineRevision";
     }
 
-    public void Project(IEvent<Updated<StatementPlacement>> e, IDocumentOperations operations)
+    public void Project(IEvent<Updated<StatementHistory>> e, IDocumentOperations operations)
     {
         foreach (var revision in TimelineRevision.Of(e.Data.Entity))
         {

@@ -1,4 +1,5 @@
 using ClaimsLedger.Statements.GettingDetails;
+using ClaimsLedger.Statements.History;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -6,8 +7,22 @@ namespace ClaimsLedger.Statements;
 
 public static class Configuration
 {
+    /// <summary>The async composite projection whose first stage keeps every statement's history.</summary>
+    public const string HistoryProjection = "History";
+
     public static StoreOptions AddStatements(this StoreOptions options)
     {
+        options.Projections.CompositeProjectionFor(HistoryProjection, composite =>
+        {
+            composite.Add<StatementHistoryProjection>();
+            composite.Add<StatementRevisionProjection>(2);
+        });
+        options.Schema.For<StatementRevision>()
+            .Duplicate(revision => revision.KnownFrom)
+            .Duplicate(revision => revision.KnownUntil)
+            .Duplicate(revision => revision.SpeakerId)
+            .Duplicate(revision => revision.StatedStart);
+
         // Inline: whoever records or corrects a statement reads their own write at once.
         options.Projections.Add<StatementDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<StatementDetails>()

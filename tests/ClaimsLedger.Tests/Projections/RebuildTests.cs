@@ -122,8 +122,8 @@ public sealed class RebuildTests(ReplayFixture fixture) : HostContext(fixture)
 
         status.HighWaterMark.ShouldBe(status.LastSequence);
         status.Projections.Select(projection => projection.Name).ShouldBe(
-            ["OrganizationDetails", "SpeakerDetails", "TopicDetails", "StatementDetails", "Positions"]);
-        status.Projections.Single(projection => projection.Name == "Positions").Lifecycle.ShouldBe("async");
+            ["OrganizationDetails", "SpeakerDetails", "TopicDetails", "StatementDetails", "History"], ignoreOrder: true);
+        status.Projections.Single(projection => projection.Name == "History").Lifecycle.ShouldBe("async");
         status.Projections.ShouldAllBe(projection => projection.Lag == 0 && projection.Rebuild!.Error == null && !projection.Rebuild.Running);
     }
 

@@ -48,10 +48,35 @@ public static class Pagination
             return Results.Problem(Problems.Invalid("cursor", "cursor is not one this service issued for this list."));
         }
 
-        var body = new StringBuilder(page.ItemsJson.Length + 64)
-            .Append("{\"items\":").Append(page.ItemsJson)
-            .Append(",\"nextCursor\":").Append(page.NextCursor is null ? "null" : JsonSerializer.Serialize(page.NextCursor))
-            .Append('}');
-        return Results.Text(body.ToString(), "application/json", Encoding.UTF8);
+        return Results.Text(Envelope(page.ItemsJson, page.NextCursor), "application/json", Encoding.UTF8);
     }
+
+    /// <summary>
+    /// As <see cref="PageAsync{T}"/>, but each stored document is turned into what the client sees by
+    /// <paramref name="map"/> (a page holds at most <see cref="MaxLimit"/> documents).
+    /// </summary>
+    public static async Task<IResult> PageAsync<T, TItem>(
+        IQueryable<T> ordered, int? limit, string? cursor, Func<T, TItem> map, JsonSerializerOptions json, CancellationToken cancellation)
+        where T : notnull
+    {
+        CursorPageResult page;
+        try
+        {
+            page = await ordered.ToJsonPageByCursorAsync(cursor, limit ?? DefaultLimit, cancellation);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException)
+        {
+            return Results.Problem(Problems.Invalid("cursor", "cursor is not one this service issued for this list."));
+        }
+
+        var items = JsonSerializer.Deserialize<List<T>>(page.ItemsJson, json) ?? [];
+        return Results.Text(Envelope(JsonSerializer.Serialize(items.Select(map).ToList(), json), page.NextCursor), "application/json", Encoding.UTF8);
+    }
+
+    private static string Envelope(string itemsJson, string? nextCursor) =>
+        new StringBuilder(itemsJson.Length + 64)
+            .Append("{\"items\":").Append(itemsJson)
+            .Append(",\"nextCursor\":").Append(nextCursor is null ? "null" : JsonSerializer.Serialize(nextCursor))
+            .Append('}')
+            .ToString();
 }
