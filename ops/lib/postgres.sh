@@ -2,8 +2,11 @@
 # Throwaway PostgreSQL clusters for ops/run and ops/test.
 #
 # Source this file, then:
-#   pg_start <name>   starts a fresh cluster under $REPO/.local/pg/<name> and exports PG_URL
-#                     (an Npgsql connection string) and PG_DATA
+#   pg_start <name>   starts a fresh cluster under $REPO/.local/pg/<name> with a database
+#                     "claimsledger" owned by the role claimsledger_owner, and a runtime role
+#                     claimsledger_app; exports Npgsql connection strings PG_URL (the owner, for
+#                     setup), PG_APP_URL (the runtime role, for the service) and PG_SUPER_URL
+#                     (the cluster's superuser), and PG_DATA
 #   pg_stop           stops the cluster started by pg_start and removes its files
 #
 # PostgreSQL refuses to run as root, so when we are root the cluster belongs to
@@ -107,10 +110,15 @@ CONF
     return 1
   }
   pg_as_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
-    -c "CREATE DATABASE claimsledger" >/dev/null
+    -c "CREATE ROLE claimsledger_owner LOGIN" \
+    -c "CREATE ROLE claimsledger_app LOGIN" \
+    -c "CREATE DATABASE claimsledger OWNER claimsledger_owner" >/dev/null
 
-  PG_URL="Host=127.0.0.1;Port=$PG_PORT;Database=claimsledger;Username=postgres"
-  export PG_DATA PG_PORT PG_URL PG_BIN
+  local base="Host=127.0.0.1;Port=$PG_PORT;Database=claimsledger"
+  PG_URL="$base;Username=claimsledger_owner"
+  PG_APP_URL="$base;Username=claimsledger_app"
+  PG_SUPER_URL="$base;Username=postgres"
+  export PG_DATA PG_PORT PG_URL PG_APP_URL PG_SUPER_URL PG_BIN
   pg_log "ready: $PG_URL"
 }
 

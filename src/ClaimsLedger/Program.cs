@@ -16,6 +16,8 @@ builder.Host.UseWolverine(options =>
 {
     // Named, not inferred from the entry assembly, so test hosts and the bench find the endpoints too.
     options.ApplicationAssembly = typeof(Program).Assembly;
+    // Message storage is created by the setup command, as the schema owner.
+    options.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
     options.Policies.AutoApplyTransactions();
     options.UseRuntimeCompilation();
 });

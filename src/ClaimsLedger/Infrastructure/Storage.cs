@@ -40,14 +40,27 @@ public static class Storage
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 
+    public const string ApplySchemaOnStartKey = "ClaimsLedger:ApplySchemaOnStart";
+
     public static IServiceCollection AddClaimsLedgerStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var schema = configuration[SchemaKey] ?? "claimsledger";
+        var applySchema = configuration.GetValue<bool>(ApplySchemaOnStartKey);
+        services.AddSingleton<SchemaSetup>();
+        if (applySchema)
+        {
+            // Registered before Marten and Wolverine start, so their tables exist when they do.
+            services.AddHostedService<SchemaSetupOnStart>();
+        }
+
         services.AddMarten(services =>
             {
                 var options = new StoreOptions();
                 options.Connection(ConnectionString(configuration));
                 options.DatabaseSchemaName = schema;
+                // The service runs as a role that may not create or alter anything: the setup command
+                // (as the schema owner) does that.
+                options.AutoCreateSchemaObjects = AutoCreate.None;
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Configure);
 
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
@@ -72,8 +85,7 @@ public static class Storage
                 return options;
             })
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = $"{schema}_messages")
-            .AddAsyncDaemon(DaemonMode.HotCold)
-            .ApplyAllDatabaseChangesOnStartup();
+            .AddAsyncDaemon(DaemonMode.HotCold);
         return services;
     }
 

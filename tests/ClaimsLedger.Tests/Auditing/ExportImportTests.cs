@@ -32,13 +32,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
 
         var emptySchema = $"t_import_{Guid.NewGuid():N}"[..24];
-        await using var target = await AlbaHost.For<Program>(builder =>
-        {
-            builder.UseSetting("CLAIMSLEDGER_DB", AppFixture.ConnectionString);
-            builder.UseSetting("ClaimsLedger:Schema", emptySchema);
-            builder.UseSetting("Auth:SigningKey", AppFixture.TestSigningKey);
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
-        });
+        await using var target = await AppFixture.StartAsync(emptySchema);
         var summary = await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
         var rebuilds = target.Services.GetRequiredService<ProjectionRebuilds>();
         var daemon = target.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
@@ -73,13 +67,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         });
         await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
 
-        await using var target = await AlbaHost.For<Program>(builder =>
-        {
-            builder.UseSetting("CLAIMSLEDGER_DB", AppFixture.ConnectionString);
-            builder.UseSetting("ClaimsLedger:Schema", $"t_import_{Guid.NewGuid():N}"[..24]);
-            builder.UseSetting("Auth:SigningKey", AppFixture.TestSigningKey);
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
-        });
+        await using var target = await AppFixture.StartAsync($"t_import_{Guid.NewGuid():N}"[..24]);
         var importer = target.Services.GetRequiredService<EventLogImporter>();
         var summary = await importer.ImportAsync(export, "auditor-alice", null, CancellationToken.None);
 

@@ -21,25 +21,49 @@ public class AppFixture : IAsyncLifetime
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
+    /// <summary>The schema owner's connection: setup runs with it.</summary>
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("CLAIMSLEDGER_TEST_DB")
         ?? throw new InvalidOperationException(
             "CLAIMSLEDGER_TEST_DB is not set. Run the suite with ops/test, which starts a throwaway PostgreSQL and sets it.");
 
+    /// <summary>The runtime role's connection: the service runs with it, as in production.</summary>
+    public static string RuntimeConnectionString => Environment.GetEnvironmentVariable("CLAIMSLEDGER_TEST_APP_DB") ?? ConnectionString;
+
+    /// <summary>The cluster superuser's, for tests that tamper behind the service's back.</summary>
+    public static string SuperuserConnectionString => Environment.GetEnvironmentVariable("CLAIMSLEDGER_TEST_SUPER_DB") ?? ConnectionString;
+
     public async Task InitializeAsync()
     {
-        Host = await AlbaHost.For<Program>(builder =>
+        Host = await StartAsync(Schema, ConfigureServices);
+    }
+
+    /// <summary>
+    /// Sets a schema up as its owner (what the setup command does), then starts the service on it as
+    /// the runtime role, which may insert and read events but not change them.
+    /// </summary>
+    public static async Task<IAlbaHost> StartAsync(string schema, Action<IServiceCollection>? configure = null)
+    {
+        await using (var setup = await Start(schema, ConnectionString, applySchema: true, configure))
         {
-            builder.UseSetting("CLAIMSLEDGER_DB", ConnectionString);
-            builder.UseSetting("ClaimsLedger:Schema", Schema);
+        }
+
+        return await Start(schema, RuntimeConnectionString, applySchema: false, configure);
+    }
+
+    private static Task<IAlbaHost> Start(string schema, string connection, bool applySchema, Action<IServiceCollection>? configure) =>
+        AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("CLAIMSLEDGER_DB", connection);
+            builder.UseSetting("ClaimsLedger:Schema", schema);
+            builder.UseSetting("ClaimsLedger:ApplySchemaOnStart", applySchema ? "true" : "false");
             builder.UseSetting("Auth:SigningKey", TestSigningKey);
             builder.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
-                ConfigureServices(services);
+                configure?.Invoke(services);
             });
         });
-    }
 
     /// <summary>Lets a collection's fixture replace services (the ledger clock, say).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
