@@ -1,4 +1,5 @@
 using ClaimsLedger.Auditing;
+using ClaimsLedger.Ledger;
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
@@ -8,10 +9,11 @@ using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddClaimsLedgerAuthentication(builder.Configuration);
+builder.Services.AddClaimsLedgerAuthentication();
 builder.Services.AddClaimsLedgerHttp();
 builder.Services.AddClaimsLedgerStorage(builder.Configuration);
 builder.Services.AddAuditing();
+builder.Services.AddLedger();
 builder.Host.UseWolverine(options =>
 {
     // Named, not inferred from the entry assembly, so test hosts and the bench find the endpoints too.

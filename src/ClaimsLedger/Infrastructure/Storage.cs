@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClaimsLedger.Ledger;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Positions;
 using ClaimsLedger.Speakers;
@@ -82,6 +83,7 @@ public static class Storage
                 options.AddTopics();
                 options.AddStatements();
                 options.AddPositions();
+                options.AddLedger();
                 return options;
             })
             .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = $"{schema}_messages")

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -6,23 +7,26 @@ namespace ClaimsLedger.Infrastructure.Auth;
 
 public static class AuthenticationSetup
 {
-    /// <summary>Bearer tokens, with one authorization policy per role.</summary>
-    public static IServiceCollection AddClaimsLedgerAuthentication(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Bearer tokens, with one authorization policy per role. The settings are checked when the host
+    /// starts (not when services are registered), so offline commands such as verify-proof run
+    /// without them.
+    /// </summary>
+    public static IServiceCollection AddClaimsLedgerAuthentication(this IServiceCollection services)
     {
-        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        if (string.IsNullOrEmpty(options.Authority) && string.IsNullOrEmpty(options.SigningKey))
-        {
-            throw new InvalidOperationException(
+        services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .Validate(options => !string.IsNullOrEmpty(options.Authority) || !string.IsNullOrEmpty(options.SigningKey),
                 "No way to validate tokens: set Auth:Authority (your OpenID Connect provider) or Auth:SigningKey " +
-                "(base64, 32+ bytes, for local use; ops/run makes one).");
-        }
-
-        services.AddSingleton(options);
+                "(base64, 32+ bytes, for local use; ops/run makes one).")
+            .ValidateOnStart();
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<AuthOptions>>().Value);
         services.AddSingleton<DevTokens>();
-        services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(jwt =>
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {
+                var options = auth.Value;
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
@@ -37,9 +41,9 @@ public static class AuthenticationSetup
                     jwt.Authority = options.Authority;
                     jwt.Audience = options.Audience;
                 }
-                else
+                else if (!string.IsNullOrEmpty(options.SigningKey))
                 {
-                    jwt.TokenValidationParameters.IssuerSigningKey = DevTokens.KeyFrom(options.SigningKey!);
+                    jwt.TokenValidationParameters.IssuerSigningKey = DevTokens.KeyFrom(options.SigningKey);
                 }
             });
         services.AddAuthorization(authorization => authorization.AddRolePolicies());
