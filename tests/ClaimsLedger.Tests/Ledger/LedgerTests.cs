@@ -73,6 +73,36 @@ public sealed class LedgerTests(ReplayFixture fixture) : HostContext(fixture)
     }
 
     [Fact]
+    public async Task The_offline_check_accepts_an_inclusion_proof_saved_to_files_and_refuses_a_checkpoint_from_another_key()
+    {
+        var speaker = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        var checkpoint = await CheckpointAsync();
+        var sequence = (await Host.GetJsonAsync<JsonElement>($"/api/streams/{speaker}/events", Auditor)).GetProperty("items")[0].GetProperty("sequence").GetInt64();
+        var folder = Directory.CreateTempSubdirectory();
+        var (proofFile, checkpointFile, keyFile, otherKeyFile) = (Path.Combine(folder.FullName, "proof.json"), Path.Combine(folder.FullName, "checkpoint.json"),
+            Path.Combine(folder.FullName, "key.pem"), Path.Combine(folder.FullName, "other.pem"));
+        await File.WriteAllTextAsync(proofFile, await (await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url($"/api/ledger/proofs/inclusion?sequence={sequence}");
+        })).ReadAsTextAsync());
+        await File.WriteAllTextAsync(checkpointFile, JsonSerializer.Serialize(checkpoint, Json.Options));
+        await File.WriteAllTextAsync(keyFile, (await Host.GetJsonAsync<PublicKey>("/api/ledger/public-key", Auditor)).PublicKeyPem);
+        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(otherKeyFile, other.ExportSubjectPublicKeyInfoPem());
+        }
+
+        var (ok, message) = await ClaimsLedger.Ledger.Verifying.ProofCheck.RunAsync(proofFile, checkpointFile, null, keyFile);
+        var (forged, why) = await ClaimsLedger.Ledger.Verifying.ProofCheck.RunAsync(proofFile, checkpointFile, null, otherKeyFile);
+
+        ok.ShouldBeTrue(message);
+        forged.ShouldBeFalse();
+        why.ShouldContain("not signed by this public key");
+        folder.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task A_later_checkpoint_proves_consistent_with_an_earlier_one()
     {
         await Given.OrganizationAsync();

@@ -38,6 +38,9 @@ public class AppFixture : IAsyncLifetime
         Host = await StartAsync(Schema, ConfigureServices);
     }
 
+    /// <summary>Use a host started elsewhere (a test that needs a schema of its own).</summary>
+    protected void Adopt(IAlbaHost host) => Host = host;
+
     /// <summary>
     /// Sets a schema up as its owner (what the setup command does), then starts the service on it as
     /// the runtime role, which may insert and read events but not change them.
