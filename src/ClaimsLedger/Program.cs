@@ -25,6 +25,11 @@ builder.Host.UseWolverine(options =>
 });
 
 var app = builder.Build();
+if (OfflineCommands.Handles(args))
+{
+    // These commands talk to no database (or only to a running service over HTTP): skip the web pipeline.
+    return await app.RunJasperFxCommands(args);
+}
 
 app.UseClaimsLedgerHttp();
 app.MapWolverineEndpoints(endpoints =>

@@ -115,13 +115,14 @@ public sealed class LedgerVerifier(IDocumentStore store)
             if (checks.TryGetValue(growth.Size, out var atSize))
             {
                 var root = growth.Root();
-                foreach (var checkpoint in atSize.Where(checkpoint => !root.AsSpan().SequenceEqual(checkpoint.Root())))
+                var broken = atSize.FirstOrDefault(checkpoint => !root.AsSpan().SequenceEqual(checkpoint.Root()));
+                if (broken is not null)
                 {
                     var earlier = checks.Keys.Where(size => size < growth.Size).DefaultIfEmpty(0).Max();
                     var from = leafSequences[(int)earlier];
                     findings.Add(new Finding("checkpoint", from,
-                        $"The log no longer hashes to the checkpoint signed at tree size {checkpoint.TreeSize} ({checkpoint.CreatedAt:u}): " +
-                        $"an event between sequences {from} and {current.Sequence} was changed, and its stored leaf rewritten to hide it."));
+                        $"The log no longer hashes to the checkpoint signed at tree size {broken.TreeSize} ({broken.CreatedAt:u}): " +
+                        $"an event between sequences {from} and {current.Sequence} is not what it was when it was signed."));
                 }
             }
 

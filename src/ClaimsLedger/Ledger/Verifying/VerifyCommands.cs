@@ -6,7 +6,6 @@ using ClaimsLedger.Ledger.Proving;
 using ClaimsLedger.Samples;
 using JasperFx;
 using JasperFx.CommandLine;
-using Spectre.Console;
 
 namespace ClaimsLedger.Ledger.Verifying;
 
@@ -36,21 +35,22 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
 
         var verifier = new LedgerVerifier(host.Services.GetRequiredService<Marten.IDocumentStore>());
         var report = await verifier.VerifyAsync(publicKey, saved,
-            events => AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  {events:N0} events checked"), CancellationToken.None);
+            events => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {events:N0} events checked...")), CancellationToken.None);
 
-        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"Checked {report.Events:N0} events against {report.Leaves:N0} leaves and {report.Checkpoints} checkpoints.");
+        // Plain lines, never wrapped: a report is read by people and by scripts.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Checked {report.Events:N0} events against {report.Leaves:N0} leaves and {report.Checkpoints} checkpoints."));
         if (report.Ok)
         {
-            AnsiConsole.MarkupLine("[green]OK[/]: the log is exactly what the ledger recorded and every checkpoint signed.");
+            Console.WriteLine("OK: the log is exactly what the ledger recorded and every checkpoint signed.");
             return true;
         }
 
         var first = report.First!;
-        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]TAMPERED[/]: first difference at sequence {first.Sequence} ({first.Kind}): {first.Detail}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"TAMPERED: first difference at sequence {first.Sequence} ({first.Kind}): {first.Detail}"));
         foreach (var finding in report.Findings.Where(finding => finding != first).OrderBy(finding => finding.Sequence).Take(20))
         {
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  also at sequence {finding.Sequence} ({finding.Kind}): {finding.Detail}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  also at sequence {finding.Sequence} ({finding.Kind}): {finding.Detail}"));
         }
 
         return false;
