@@ -66,4 +66,11 @@ public sealed record TimeTravel(StatedTime? AsOf, DateTimeOffset? KnownAt)
         KnownAt is { } bound
             ? session.Events.AggregateStreamAsync<T>(id, timestamp: bound, token: cancellation)
             : session.LoadAsync<T>(id, cancellation);
+
+    /// <summary>One stream's view at this moment as the HTTP answer: 404 when it did not exist, else <paramref name="asOf"/> of it.</summary>
+    public async Task<IResult> AnswerAsync<T>(IQuerySession session, Guid id, string what, Func<T, T> asOf, CancellationToken cancellation)
+        where T : class =>
+        await LoadAsync<T>(session, id, cancellation) is { } found
+            ? Results.Json(asOf(found))
+            : Results.Problem(Problems.NotFound(what, id));
 }

@@ -75,8 +75,8 @@ public sealed class TamperTests : IAsyncLifetime
 
         var report = await VerifyAsync();
 
-        report.First!.Sequence.ShouldBe(target);
-        report.First.Kind.ShouldBe("changed");
+        report.First!.Sequence.ShouldBe(target, Describe(report));
+        report.First.Kind.ShouldBe("changed", Describe(report));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class TamperTests : IAsyncLifetime
 
         var report = await VerifyAsync();
 
-        report.First!.Sequence.ShouldBe(target);
-        report.First.Kind.ShouldBe("missing");
+        report.First!.Sequence.ShouldBe(target, Describe(report));
+        report.First.Kind.ShouldBe("missing", Describe(report));
     }
 
     [Fact]
@@ -103,8 +103,8 @@ public sealed class TamperTests : IAsyncLifetime
 
         var report = await VerifyAsync();
 
-        report.First!.Sequence.ShouldBe(first);
-        report.First.Kind.ShouldBe("reordered");
+        report.First!.Sequence.ShouldBe(first, Describe(report));
+        report.First.Kind.ShouldBe("reordered", Describe(report));
     }
 
     [Fact]
@@ -115,8 +115,8 @@ public sealed class TamperTests : IAsyncLifetime
 
         var report = await VerifyAsync();
 
-        report.First!.Sequence.ShouldBe(from);
-        report.First.Kind.ShouldBe("missing");
+        report.First!.Sequence.ShouldBe(from, Describe(report));
+        report.First.Kind.ShouldBe("missing", Describe(report));
     }
 
     [Fact]
@@ -162,6 +162,8 @@ public sealed class TamperTests : IAsyncLifetime
         message.ShouldContain("does not extend");
         folder.Delete(recursive: true);
     }
+
+    private static string Describe(VerificationReport report) => string.Join("; ", report.Findings);
 
     /// <summary>What a careful attacker does next: rehash the tampered rows into the stored leaves and nodes.</summary>
     private async Task RecomputeStoredTreeAsync()

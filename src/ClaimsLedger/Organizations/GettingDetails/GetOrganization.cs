@@ -1,6 +1,5 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
-using ClaimsLedger.Infrastructure.Http;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
@@ -30,10 +29,9 @@ public static class GetOrganizationEndpoint
     [Tags("Organizations")]
     [ProducesResponseType<OrganizationDetails>(StatusCodes.Status200OK, "application/json")]
     public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
+
     {
         TimeTravel.Read(asOf, knownAt, out var travel);
-        return await travel.LoadAsync<OrganizationDetails>(session, id, cancellation) is { } found
-            ? Results.Json(found)
-            : Results.Problem(Problems.NotFound("organization", id));
+        return await travel.AnswerAsync<OrganizationDetails>(session, id, "organization", found => found, cancellation);
     }
 }

@@ -1,6 +1,5 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
-using ClaimsLedger.Infrastructure.Http;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
@@ -51,17 +50,14 @@ public static class GetSpeakerEndpoint
     public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
     {
         TimeTravel.Read(asOf, knownAt, out var travel);
-        var speaker = await travel.LoadAsync<SpeakerDetails>(session, id, cancellation);
-        return speaker is null
-            ? Results.Problem(Problems.NotFound("speaker", id))
-            : Results.Json(speaker with
-            {
-                Roles =
-                [
-                    .. speaker.Roles
-                        .Where(role => role.Since is not { } since || travel.HasBeenStated(since))
-                        .Select(role => role.Until is { } until && !travel.HasBeenStated(until) ? role with { Until = null } : role),
-                ],
-            });
+        return await travel.AnswerAsync<SpeakerDetails>(session, id, "speaker", speaker => speaker with
+        {
+            Roles =
+            [
+                .. speaker.Roles
+                    .Where(role => role.Since is not { } since || travel.HasBeenStated(since))
+                    .Select(role => role.Until is { } until && !travel.HasBeenStated(until) ? role with { Until = null } : role),
+            ],
+        }, cancellation);
     }
 }

@@ -1,6 +1,5 @@
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
-using ClaimsLedger.Infrastructure.Http;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
@@ -30,10 +29,9 @@ public static class GetTopicEndpoint
     [Tags("Topics")]
     [ProducesResponseType<TopicDetails>(StatusCodes.Status200OK, "application/json")]
     public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
+
     {
         TimeTravel.Read(asOf, knownAt, out var travel);
-        return await travel.LoadAsync<TopicDetails>(session, id, cancellation) is { } found
-            ? Results.Json(found)
-            : Results.Problem(Problems.NotFound("topic", id));
+        return await travel.AnswerAsync<TopicDetails>(session, id, "topic", found => found, cancellation);
     }
 }
