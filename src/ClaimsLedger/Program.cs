@@ -7,6 +7,12 @@ using JasperFx;
 using Wolverine;
 using Wolverine.Http;
 
+if (ClaimsLedger.Ingestion.ExtractCli.Handles(args))
+{
+    // Pure computation over a file: no host, and nothing on standard output but the JSON.
+    return await ClaimsLedger.Ingestion.ExtractCli.RunAsync(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddClaimsLedgerAuthentication();
