@@ -56,6 +56,7 @@ internal sealed partial class ArticleSpeakers
 
     private readonly List<(int At, Person Person)> mentions = [];
     private readonly List<Person> people = [];
+    private readonly Dictionary<string, Person> peopleByName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> acronyms = new(StringComparer.OrdinalIgnoreCase);
     private readonly string? outlet;
 
@@ -131,11 +132,11 @@ internal sealed partial class ArticleSpeakers
         var nameStart = runAt + run.IndexOf(words[0], StringComparison.Ordinal);
         titles.AddRange(TitlesBefore(text, runAt));
         var fullName = string.Join(' ', words);
-        var person = people.FirstOrDefault(known => known.FullName == fullName);
-        if (person is null)
+        if (!peopleByName.TryGetValue(fullName, out var person))
         {
             person = new Person(fullName);
             people.Add(person);
+            peopleByName[fullName] = person;
         }
 
         foreach (var title in titles)

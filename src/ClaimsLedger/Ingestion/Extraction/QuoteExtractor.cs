@@ -57,6 +57,8 @@ public static class QuoteExtractor
     public const string UnattributedHeadline = "unattributed (headline)";
     public const string UnattributedPassive = "unattributed (passive voice)";
 
+    private const int MaxEchoSearches = 200;
+
     private sealed record Found(QuoteSpan Span, Sentence Sentence, List<Token> Tokens, int TokenIndex, bool Headline)
     {
         public ArticleSpeaker? Speaker { get; set; }
@@ -86,13 +88,16 @@ public static class QuoteExtractor
         var echoes = new List<(string Key, ArticleSpeaker Speaker, int At)>();
         var splitGroups = 0;
 
+        var spansByParagraph = spans.ToLookup(span => span.Paragraph);
         foreach (var paragraph in paragraphs)
         {
             var paragraphText = text[paragraph.Start..paragraph.End];
             var headline = titleKey is not null ? EchoKey(paragraphText) == titleKey : paragraph.Index == 0 && LooksLikeHeadline(paragraphText);
-            foreach (var sentence in TextLayout.Sentences(text, paragraph, spans))
+            var paragraphSpans = spansByParagraph[paragraph.Index].ToList();
+            foreach (var sentence in TextLayout.Sentences(text, paragraph, paragraphSpans))
             {
-                var tokens = Token.Of(text, sentence, spans);
+                var tokens = Token.Of(text, sentence, paragraphSpans);
+                var sentenceQuotes = new List<Found>();
                 var acts = headline ? [] : SpeechActs.All(tokens).ToList();
                 var resolved = new Dictionary<int, ArticleSpeaker>();
                 ArticleSpeaker? ResolveAct(SpeechAct act)
@@ -131,6 +136,7 @@ public static class QuoteExtractor
 
                     var quote = new Found(span, sentence, tokens, index, headline);
                     found.Add(quote);
+                    sentenceQuotes.Add(quote);
                     if (headline)
                     {
                         continue;
@@ -150,7 +156,7 @@ public static class QuoteExtractor
                         quote.Route = AttributionRoute.Unattributed;
                     }
 
-                    quote.Kind = KindOf(text, quote, found, ref splitGroups);
+                    quote.Kind = KindOf(text, quote, sentenceQuotes, ref splitGroups);
                 }
 
                 foreach (var act in acts)
@@ -171,8 +177,8 @@ public static class QuoteExtractor
 
                 if (!headline)
                 {
-                    indirect.AddRange(IndirectSpeech.Find(text, tokens, acts, ResolveAct, found.Where(item => item.Sentence == sentence)
-                        .Select(item => (item.TokenIndex, item.Speaker, item.Dropped)).ToList()));
+                    indirect.AddRange(IndirectSpeech.Find(text, tokens, acts, ResolveAct,
+                        [.. sentenceQuotes.Select(item => (item.TokenIndex, item.Speaker, item.Dropped))]));
                 }
             }
         }
@@ -187,12 +193,28 @@ public static class QuoteExtractor
             }
         }
 
-        candidates.AddRange(indirect.Where(reported => !candidates.Any(quote => Overlaps(quote, reported))));
+        // Quotations do not overlap one another, so in start order those overlapping a clause are one run.
+        candidates.Sort((left, right) => left.Start.CompareTo(right.Start));
+        var starts = candidates.Select(candidate => candidate.Start).ToArray();
+        candidates.AddRange(indirect.Where(reported => !CoveredByQuote(candidates, starts, reported)).ToList());
         return [.. candidates.OrderBy(candidate => candidate.Start)];
     }
 
-    private static bool Overlaps(QuoteCandidate quote, QuoteCandidate reported) =>
-        quote.Kind != QuoteKind.Indirect && quote.Start < reported.End && reported.Start < quote.End && quote.End - quote.Start >= (reported.End - reported.Start) / 2;
+    /// <summary>A reported clause that is mostly one quotation's words is that quotation, not a second statement.</summary>
+    private static bool CoveredByQuote(List<QuoteCandidate> quotes, int[] starts, QuoteCandidate reported)
+    {
+        var index = Array.BinarySearch(starts, reported.Start);
+        for (var at = Math.Max(0, (index < 0 ? ~index : index) - 1); at < starts.Length && quotes[at].Start < reported.End; at++)
+        {
+            var quote = quotes[at];
+            if (quote.Start < reported.End && reported.Start < quote.End && quote.End - quote.Start >= (reported.End - reported.Start) / 2)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static void Attribute(Found quote, List<Found> found, Func<SpeechAct, ArticleSpeaker?> resolve, Func<int> newSplitGroup)
     {
@@ -217,7 +239,12 @@ public static class QuoteExtractor
         // A sentence that is nothing but the quotation carries on the previous quotation's speaker,
         // in this paragraph or the one before ("“X,” Cook said. “Y.”").
         var onlyQuote = tokens.All(token => token.IsQuote ? token == tokens[index] : token.IsPunctuation);
-        var previous = found.Take(found.Count - 1).LastOrDefault(other => !other.Dropped && !other.Headline);
+        Found? previous = null;
+        for (var at = found.Count - 2; at >= 0 && previous is null; at--)
+        {
+            previous = found[at] is { Dropped: false, Headline: false } candidate ? candidate : null;
+        }
+
         if (previous?.Speaker is not null && !previous.Speaker.IsOutlet &&
             ((onlyQuote && previous.Span.Paragraph >= quote.Span.Paragraph - 1) ||
              (previous.Span.ContinuesIntoNext && previous.Span.Paragraph == quote.Span.Paragraph - 1 && index == 0)))
@@ -251,14 +278,14 @@ public static class QuoteExtractor
     }
 
     /// <summary>direct: whole quoted sentences; partial: a fragment inside the reporter's sentence.</summary>
-    private static QuoteKind KindOf(string text, Found quote, List<Found> found, ref int splitGroups)
+    private static QuoteKind KindOf(string text, Found quote, List<Found> sentenceQuotes, ref int splitGroups)
     {
         var content = text[quote.Span.Start..quote.Span.End];
         var tokens = quote.Tokens;
         var index = quote.TokenIndex;
 
         // "'X,' Obama said, 'Y.'": the part after the attribution continues the first one.
-        var earlier = found.LastOrDefault(other => other != quote && other.Sentence == quote.Sentence && other.TokenIndex < index && !other.Dropped);
+        var earlier = sentenceQuotes.LastOrDefault(other => other != quote && other.TokenIndex < index && !other.Dropped);
         if (earlier is not null && earlier.Kind == QuoteKind.Direct && earlier.Speaker is not null && quote.Speaker == earlier.Speaker &&
             FirstLetterIsLower(content) && EndsWithComma(text, earlier.Span, tokens, earlier.TokenIndex) && quote.Route == AttributionRoute.Leading &&
             tokens.Skip(earlier.TokenIndex + 1).Take(index - earlier.TokenIndex - 1).All(token => !token.IsQuote))
@@ -310,20 +337,26 @@ public static class QuoteExtractor
     /// </summary>
     private static void ResolveEchoes(List<Found> found, List<(string Key, ArticleSpeaker Speaker, int At)> echoes)
     {
+        var attributed = found.Where(other => other.Speaker is not null && other.Route != AttributionRoute.Echo)
+            .Select(other => (Quote: other, Key: EchoKey(other.Tokens[other.TokenIndex].Text)))
+            .ToList();
+        var searched = 0;
         foreach (var quote in found.Where(quote => !quote.Dropped && quote.Speaker is null))
         {
             var key = EchoKey(quote.Tokens[quote.TokenIndex].Text);
-            if (key.Length == 0)
+
+            // Echo search compares every pair: bounded, so a text of thousands of stray quotes stays cheap.
+            if (key.Length == 0 || ++searched > MaxEchoSearches)
             {
+                quote.Dropped = !quote.Headline;
                 continue;
             }
 
-            var source = found.FirstOrDefault(other => other != quote && other.Speaker is not null && other.Route != AttributionRoute.Echo &&
-                                                       Contains(EchoKey(other.Tokens[other.TokenIndex].Text), key))?.Speaker
+            var source = attributed.FirstOrDefault(other => other.Quote != quote && Contains(other.Key, key)).Quote?.Speaker
                          ?? echoes.FirstOrDefault(echo => echo.At != quote.Span.OpenAt && Contains(echo.Key, key)).Speaker;
             if (source is not null)
             {
-                quote.Speaker = source with { AsWritten = source.AsWritten };
+                quote.Speaker = source;
                 quote.Route = AttributionRoute.Echo;
             }
             else if (!quote.Headline)

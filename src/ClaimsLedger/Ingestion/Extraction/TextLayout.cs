@@ -175,13 +175,12 @@ public static partial class TextLayout
 
     public static List<Sentence> Sentences(string text, Paragraph paragraph, IReadOnlyList<QuoteSpan> quotes)
     {
-        var inParagraph = quotes.Where(quote => quote.Paragraph == paragraph.Index).ToList();
+        var opening = quotes.Where(quote => quote.Paragraph == paragraph.Index).ToDictionary(quote => quote.OpenAt);
         var sentences = new List<Sentence>();
         var start = paragraph.Start;
         for (var i = paragraph.Start; i < paragraph.End; i++)
         {
-            var quote = inParagraph.FirstOrDefault(candidate => candidate.OpenAt == i);
-            if (quote is not null)
+            if (opening.TryGetValue(i, out var quote))
             {
                 // A quotation is never split. It may end its sentence with the punctuation it holds.
                 i = Math.Max(i, quote.CloseEnd - 1);

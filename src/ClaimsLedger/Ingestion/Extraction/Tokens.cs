@@ -23,12 +23,23 @@ internal sealed record Token(string Text, int Start, int End, QuoteSpan? Quote)
 
     public bool IsIn(ISet<string> words) => IsWord && words.Contains(Text);
 
-    public static List<Token> Of(string text, Sentence sentence, IEnumerable<QuoteSpan> quotes)
+    /// <param name="text">The article body.</param>
+    /// <param name="sentence">The sentence to read.</param>
+    /// <param name="quotes">The paragraph's quotations, in text order.</param>
+    public static List<Token> Of(string text, Sentence sentence, IReadOnlyList<QuoteSpan> quotes)
     {
         var tokens = new List<Token>();
         var at = sentence.Start;
-        foreach (var quote in quotes.Where(quote => quote.OpenAt >= sentence.Start && quote.OpenAt < sentence.End).OrderBy(quote => quote.OpenAt))
+        var (low, high) = (0, quotes.Count);
+        while (low < high)
         {
+            var middle = (low + high) / 2;
+            (low, high) = quotes[middle].OpenAt < sentence.Start ? (middle + 1, high) : (low, middle);
+        }
+
+        for (var index = low; index < quotes.Count && quotes[index].OpenAt < sentence.End; index++)
+        {
+            var quote = quotes[index];
             tokens.AddRange(TextLayout.Words(text, at, quote.OpenAt).Select(word => new Token(word.Text, word.Start, word.End, null)));
             tokens.Add(new Token(text[quote.Start..quote.End], quote.OpenAt, quote.CloseEnd, quote));
             at = quote.CloseEnd;
