@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClaimsLedger.Ingestion;
 using ClaimsLedger.Ledger;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Positions;
@@ -83,6 +84,7 @@ public static class Storage
                 options.AddTopics();
                 options.AddStatements();
                 options.AddPositions();
+                options.AddIngestion();
                 options.AddLedger();
                 return options;
             })
