@@ -1,3 +1,5 @@
+using ClaimsLedger.Ingestion;
+using ClaimsLedger.Ingestion.GettingDetails;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Organizations.GettingDetails;
 using ClaimsLedger.Speakers;
@@ -30,6 +32,8 @@ public sealed class InlineViewRefresh(IDocumentStore store)
             ["SpeakerDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<SpeakerDetails, Speaker>(progress, cancellation),
             ["TopicDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<TopicDetails, Topic>(progress, cancellation),
             ["StatementDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<StatementDetails, Statement>(progress, cancellation),
+            ["ArticleReview"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ArticleReview, Article>(progress, cancellation),
+            ["ArticleSummary"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ArticleSummary, Article>(progress, cancellation),
         };
 
     public static bool Handles(string projection) => Views.ContainsKey(projection);
