@@ -1,6 +1,7 @@
 using Alba;
 using ClaimsLedger.Ingestion;
 using ClaimsLedger.Ingestion.GettingDetails;
+using ClaimsLedger.Ingestion.Measuring;
 using ClaimsLedger.Ingestion.Reviewing;
 using ClaimsLedger.Ingestion.Submitting;
 using ClaimsLedger.Speakers;
@@ -254,4 +255,34 @@ public sealed class CandidateReviewTests(IngestionFixture fixture) : IngestionCo
             s.Get.Url($"/api/articles/{setup.ArticleId}?asOf=2024-03-01");
         }, 404, null);
     }
+
+    [Fact]
+    public async Task Auditors_can_measure_how_often_suggestions_were_overridden()
+    {
+        var setup = await SubmittedAsync();
+        var before = await Host.GetJsonAsync<ReviewOutcomes>("/api/review/outcomes", Auditor);
+
+        await Host.AcceptAsync(Recorder, setup.ArticleId, setup.Review.Candidate("We will not").Candidate.Number, setup.Review.Version);
+        await Host.AcceptAsync(Recorder, setup.ArticleId, setup.Review.Candidate("over for now").Candidate.Number, setup.Review.Version + 1,
+            new CandidateEdits(SpeakerId: setup.OtherSpeakerId));
+        await Given.ChangeAsync($"/api/articles/{setup.ArticleId}/candidates/{setup.Review.Candidate("Nobody").Candidate.Number}/reject",
+            new RejectCandidate(setup.Review.Version + 2, "Not a claim."), "recorder");
+
+        var after = await Host.GetJsonAsync<ReviewOutcomes>("/api/review/outcomes", Auditor);
+        after.Candidates.ShouldBe(before.Candidates);
+        after.Accepted.ShouldBe(before.Accepted + 2);
+        after.AcceptedAsSuggested.ShouldBe(before.AcceptedAsSuggested + 1);
+        after.Rejected.ShouldBe(before.Rejected + 1);
+        after.Pending.ShouldBe(before.Pending - 3);
+        Overridden(after, "speaker").ShouldBe(Overridden(before, "speaker") + 1);
+        after.OverrideRate.ShouldBe(Math.Round((double)(after.Accepted - after.AcceptedAsSuggested) / after.Accepted, 4));
+        await this.ShouldBeRefusedAsync(s =>
+        {
+            s.WithBearerToken(Recorder);
+            s.Get.Url("/api/review/outcomes");
+        }, 403, null);
+    }
+
+    private static long Overridden(ReviewOutcomes outcomes, string field) =>
+        outcomes.Fields.FirstOrDefault(entry => entry.Field == field)?.Count ?? 0;
 }

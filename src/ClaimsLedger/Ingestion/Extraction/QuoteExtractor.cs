@@ -298,7 +298,8 @@ public static class QuoteExtractor
 
         var words = content.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Length;
         var sentenceInitial = index == 0;
-        var wholeSentence = ".!?".Contains(content.TrimEnd()[^1], StringComparison.Ordinal);
+        var trimmed = content.TrimEnd();
+        var wholeSentence = trimmed.Length > 0 && ".!?".Contains(trimmed[^1], StringComparison.Ordinal);
         if (FirstLetterIsLower(content) || !StartsWithLetter(content) || (words < 3 && !(sentenceInitial && wholeSentence)))
         {
             return QuoteKind.Partial;
@@ -321,8 +322,11 @@ public static class QuoteExtractor
         content.TrimStart(' ', '[', '(', '.', '…', '-', '—').FirstOrDefault() is var first && (char.IsLetterOrDigit(first));
 
     /// <summary>A first paragraph with no closing punctuation, short, is the headline when no title was given.</summary>
-    private static bool LooksLikeHeadline(string paragraph) =>
-        paragraph.Length < 200 && !".!?:".Contains(paragraph.TrimEnd('"', '\u201D', '\u2019', '\'')[^1], StringComparison.Ordinal);
+    private static bool LooksLikeHeadline(string paragraph)
+    {
+        var text = paragraph.TrimEnd('"', '\u201D', '\u2019', '\'', ' ');
+        return text.Length is > 0 and < 200 && !".!?:".Contains(text[^1], StringComparison.Ordinal);
+    }
 
     /// <summary>The clause a speech act introduces ("said [that] CLAUSE"), for finding a headline's words in it.</summary>
     private static List<Token> ClauseAfter(List<Token> tokens, SpeechAct act)
