@@ -26,7 +26,7 @@ public class QuoteExtractorTests
     [InlineData("“It is over,” Smith told reporters on Friday.", "It is over", "Smith", "told reporters")]
     [InlineData("Jane Smith, a ministry spokeswoman, said the talks were “over for now.”", "over for now", "Jane Smith", "said")]
     [InlineData("“Why now?” asked Senator Mark Ellis, a Democrat from Ohio.", "Why now?", "Mark Ellis", "asked")]
-    [InlineData("“It’s a mess,” one diplomat, who asked not to be named, told Example Wire.", "It’s a mess", "one diplomat", "told")]
+    [InlineData("“It’s a mess,” one diplomat, who asked not to be named, told Example Wire.", "It’s a mess", "one diplomat", "told Example Wire")]
     [InlineData("A senior EU official, speaking on condition of anonymity, said: “We are not there yet.”", "We are not there", "A senior EU official", "said")]
     [InlineData("Russia's defence ministry denied the claims, calling them “fake news” in a post.", "fake news", "Russia's defence ministry", "denied")]
     public void Attributes_a_quotation_to_the_speaker_its_sentence_names(string body, string quote, string speaker, string verb)
@@ -164,5 +164,63 @@ public class QuoteExtractorTests
     public void Text_without_well_formed_quotations_gives_no_quote_candidates(string body)
     {
         Extract(body).Where(candidate => candidate.Kind != QuoteKind.Indirect).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_quotation_attributed_only_after_its_last_paragraph_belongs_to_that_speaker_throughout()
+    {
+        const string body = "The ministry answered on Thursday.\n\n\"He never met the reporters. He takes back what he said.\n\n" +
+                            "\"The minister will cooperate with the inquiry,\" Tomas Berg said.";
+        var candidates = Extract(body);
+        candidates.Count.ShouldBe(2);
+        candidates.ShouldAllBe(candidate => candidate.Speaker == "Tomas Berg" && candidate.Kind == QuoteKind.Direct);
+        candidates[0].SplitGroup.ShouldNotBeNull();
+        candidates[1].SplitGroup.ShouldBe(candidates[0].SplitGroup);
+    }
+
+    [Fact]
+    public void A_quotation_that_runs_on_without_reopening_its_mark_is_still_followed()
+    {
+        const string body = "Speaking in Geneva, Ms Anna Lind said that \"we regret the remarks. They do not help.\n\n" +
+                            "And we invite our neighbours to make their proposal public.\"";
+        var candidates = Extract(body).Where(candidate => candidate.Kind != QuoteKind.Indirect).ToList();
+        candidates.Count.ShouldBe(2);
+        candidates[1].Quote.ShouldBe("And we invite our neighbours to make their proposal public.");
+        candidates.ShouldAllBe(candidate => candidate.Speaker == "Anna Lind");
+    }
+
+    [Fact]
+    public void A_paragraph_that_is_only_a_quotation_carries_on_the_voice_of_the_reported_speech_before_it()
+    {
+        const string body = "Jonas Weber suggested that the minister had misled a journalist.\n\n\"He made those claims, I do not know why.\"";
+        var quote = Only(body, "He made those claims");
+        quote.Speaker.ShouldBe("Jonas Weber");
+        quote.Route.ShouldBe(AttributionRoute.Continuation);
+        quote.Confidence.ShouldBeLessThan(0.75);
+    }
+
+    [Fact]
+    public void Titles_before_a_name_and_words_opening_a_sentence_are_not_part_of_the_name()
+    {
+        const string body = "Mineral Resources Minister Gwen Maseko met the board.\n\nBut Maseko said the plan was \"dead for now.\"";
+        var candidate = Only(body, "dead for now");
+        candidate.Speaker.ShouldBe("Gwen Maseko");
+        candidate.SpeakerAsWritten.ShouldBe("Maseko");
+    }
+
+    [Fact]
+    public void A_verb_that_reports_speech_only_beside_a_quotation_reports_nothing_elsewhere()
+    {
+        Extract("Fighter jets have continued airstrikes inside the country after the handover.").ShouldBeEmpty();
+        Only("“We are not finished,” she continued.", "We are not finished").Verb.ShouldBe("continued");
+    }
+
+    [Fact]
+    public void A_dateline_is_not_part_of_the_reported_clause()
+    {
+        var candidate = Extract("WASHINGTON (Example Wire) - The fighters posed a threat to the region, spokesman Peter Cook told a news briefing on Friday.")
+            .Single(candidate => candidate.Kind == QuoteKind.Indirect);
+        candidate.Quote.ShouldBe("The fighters posed a threat to the region");
+        candidate.Verb.ShouldBe("told a news briefing");
     }
 }

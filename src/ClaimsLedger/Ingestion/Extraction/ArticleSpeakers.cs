@@ -117,11 +117,20 @@ internal sealed partial class ArticleSpeakers
             words[^1] = words[^1][..^1];
         }
 
-        var titles = new List<string>();
-        while (words.Count > 0 && (Lexicon.TitleWords.Contains(words[0]) || Lexicon.TitleWords.Contains(words[0] + ".")))
+        while (words.Count > 0 && Lexicon.SentenceOpeners.Contains(words[0]))
         {
-            titles.Add(words[0]);
+            runAt += run.IndexOf(words[0], StringComparison.Ordinal) + words[0].Length;
+            run = run[(run.IndexOf(words[0], StringComparison.Ordinal) + words[0].Length)..];
             words.RemoveAt(0);
+        }
+
+        // The name follows the last title word: "Mineral Resources Minister Gwede Mantashe".
+        var titles = new List<string>();
+        var lastTitle = words.FindLastIndex(word => Lexicon.TitleWords.Contains(word) || Lexicon.TitleWords.Contains(word + "."));
+        if (lastTitle >= 0 && lastTitle < words.Count - 1)
+        {
+            titles.AddRange(words.Take(lastTitle + 1));
+            words.RemoveRange(0, lastTitle + 1);
         }
 
         if (words.Count is < 2 or > 3 || words.Any(word => NonNameWords.Contains(word) || !IsNameWord(word)))
@@ -232,7 +241,7 @@ internal sealed partial class ArticleSpeakers
                 : antecedent with { AsWritten = asWritten };
         }
 
-        if (Lexicon.LooksLikeOutlet(words, outlet))
+        if (Lexicon.LooksLikeOutlet(words, outlet) || (words.Count == 2 && words[0].Equals("the", StringComparison.OrdinalIgnoreCase) && Lexicon.OutletNouns.Contains(words[1])))
         {
             return new ArticleSpeaker(asWritten, asWritten, SpeakerKind.Institution, role, true, false);
         }
@@ -252,7 +261,10 @@ internal sealed partial class ArticleSpeakers
             return Institution([acronym], asWritten, role);
         }
 
-        var nameWords = content.SkipWhile(word => Lexicon.TitleWords.Contains(word)).ToList();
+        var lastTitle = content.FindLastIndex(word => Lexicon.TitleWords.Contains(word));
+        var nameWords = lastTitle >= 0 && lastTitle < content.Count - 1 && content.Skip(lastTitle + 1).All(IsNameWord)
+            ? content.Skip(lastTitle + 1).ToList()
+            : content.SkipWhile(word => Lexicon.TitleWords.Contains(word)).ToList();
         if (nameWords.Count > 0 && nameWords.All(word => char.IsUpper(word[0])))
         {
 
@@ -276,6 +288,12 @@ internal sealed partial class ArticleSpeakers
         // A description: "the top general" names the one person the article gives that title; "a senior
         // officer" stays unnamed unless the article equates it with a name ("The officer, Jane Doe").
         var head = Normalize(content[^1]);
+        if (Lexicon.TitleModifiers.Contains(head))
+        {
+            // "Labour's foreign": no title noun to match anyone by.
+            return new ArticleSpeaker(asWritten, asWritten, SpeakerKind.Unnamed, role ?? string.Join(' ', content), false, false);
+        }
+
         var candidates = people.Where(person => determiner is "a" or "an" ? person.EquatedTitles.Contains(head) : person.Titles.Contains(head)).ToList();
         if (determiner is not null && candidates.Count == 1 && !IsPlural(content[^1]))
         {

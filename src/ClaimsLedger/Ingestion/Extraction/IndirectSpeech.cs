@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ClaimsLedger.Speakers;
 using ClaimsLedger.Statements;
 
@@ -8,7 +9,7 @@ namespace ClaimsLedger.Ingestion.Extraction;
 /// "CLAUSE, according to X", "It was noted that CLAUSE". The span is the clause, marked indirect;
 /// a clause that holds the speaker's own quotation is left to that quotation.
 /// </summary>
-internal static class IndirectSpeech
+internal static partial class IndirectSpeech
 {
     private const int MinimumWords = 4;
 
@@ -21,6 +22,13 @@ internal static class IndirectSpeech
     {
         "in", "on", "at", "during", "after", "before", "while", "when", "as", "although", "though", "if", "because", "since", "speaking",
         "by", "from", "with", "without", "to", "for", "about", "earlier", "later", "asked", "speaking", "addressing", "according",
+    };
+
+    /// <summary>What may follow an attribution's comma without continuing the reported clause.</summary>
+    private static readonly HashSet<string> Continuations = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "and", "but", "or", "while", "adding", "saying", "noting", "as", "which", "who", "though", "although", "citing", "according", "in", "on",
+        "at", "after", "before", "during", "when", "because", "so", "yet", "then", "with", "without", "using",
     };
 
     private static readonly HashSet<string> Trailing = new(StringComparer.OrdinalIgnoreCase)
@@ -41,9 +49,13 @@ internal static class IndirectSpeech
             yield break;
         }
 
+        // "X said he didn't mean it when he told the paper that ...": a pronoun's speech inside another
+        // speaker's report is part of that report, not a statement of its own.
+        acts = [.. acts.Where(act => !IsNestedPronoun(act, acts))];
         foreach (var act in acts)
         {
-            if (tokens[act.VerbIndex].IsIn(NotStatements) || resolve(act) is not { IsOutlet: false } speaker)
+            if (tokens[act.VerbIndex].IsIn(NotStatements) || tokens[act.VerbIndex].IsIn(Lexicon.QuoteOnlyVerbs) ||
+                resolve(act) is not { IsOutlet: false } speaker)
             {
                 continue;
             }
@@ -55,6 +67,16 @@ internal static class IndirectSpeech
             }
 
             var clause = tokens.Skip(start).Take(end - start).ToList();
+
+            // A dateline ("WASHINGTON (Reuters) - ") opens the paragraph; it is not part of what was said.
+            if (Dateline().Match(text, clause[0].Start) is { Success: true } dateline && dateline.Index == clause[0].Start)
+            {
+                clause.RemoveAll(token => token.Start < dateline.Index + dateline.Length);
+                if (clause.Count == 0)
+                {
+                    continue;
+                }
+            }
 
             // A trailing "(AFRICOM)" glosses the last word; it is not part of what was said.
             while (clause.Count > 1 && clause[^1].Start > 0 && text[clause[^1].Start - 1] == '(')
@@ -72,6 +94,10 @@ internal static class IndirectSpeech
                 speaker.AsWritten, speaker.Kind, speaker.Role, act.Verb, confidence, AttributionRoute.Reported, null);
         }
     }
+
+    private static bool IsNestedPronoun(SpeechAct act, IReadOnlyList<SpeechAct> acts) =>
+        act.Place == SubjectPlace.Before && act.Subject.Count == 1 && Lexicon.Pronouns.Contains(act.Subject[0].Text) &&
+        acts.Any(other => other.VerbIndex < act.VerbIndex && other.Place != SubjectPlace.After && !(other.Subject.Count == 1 && Lexicon.Pronouns.Contains(other.Subject[0].Text)));
 
     /// <summary>The token range [start, end) of the clause an act reports, or (-1, -1).</summary>
     private static (int Start, int End) ClauseOf(IReadOnlyList<Token> tokens, SpeechAct act, IReadOnlyList<SpeechAct> acts)
@@ -95,7 +121,19 @@ internal static class IndirectSpeech
         if (subjectStart > 0 && tokens[subjectStart - 1].IsComma && act.Place != SubjectPlace.Shared)
         {
             // "CLAUSE, Dunford said[, but ...]" / "CLAUSE, said X": the clause comes first and the verb closes it.
-            var closes = verbEnd >= tokens.Count || tokens[verbEnd].IsComma || act.Place == SubjectPlace.After;
+            // The verb closes the clause when nothing but circumstance follows: ", Cook told a news briefing on Friday."
+            var rest = tokens.Skip(verbEnd).ToList();
+            var closes = verbEnd >= tokens.Count || tokens[verbEnd].IsComma || act.Place == SubjectPlace.After ||
+                         (rest.Count <= 8 && !rest.Any(token => token.IsQuote || token.Is("that") || token.IsComma) && !HasFiniteVerb(rest));
+
+            // "The jets, Lapan said, are used ...": the attribution interrupts one clause, which is all reported.
+            var interrupts = verbEnd + 1 < tokens.Count && tokens[verbEnd].IsComma && tokens[verbEnd + 1].IsWord &&
+                             !tokens[verbEnd + 1].IsCapitalized && !tokens[verbEnd + 1].IsIn(Continuations);
+            if (interrupts && act.Place == SubjectPlace.Before && !tokens.Any(token => token.IsQuote))
+            {
+                return Trim(tokens, opening, NextActStart(tokens, acts, verbEnd));
+            }
+
             if (closes)
             {
                 // A dateline ("GENEVA (Wire) — ") is not part of the clause.
@@ -251,4 +289,7 @@ internal static class IndirectSpeech
         return new QuoteCandidate(tokens[start].Start, tokens[end - 1].End, text[tokens[start].Start..tokens[end - 1].End], QuoteKind.Indirect,
             QuoteExtractor.UnattributedPassive, null, SpeakerKind.Unnamed, null, tokens[verb].Text.ToLowerInvariant(), 0.3, AttributionRoute.Unattributed, null);
     }
+
+    [GeneratedRegex(@"\G\p{Lu}[\p{Lu} .,'’\-]{1,40}(?:\s*\([^)]{1,40}\))?\s*(?:-{1,2}|—|–)\s*")]
+    private static partial Regex Dateline();
 }

@@ -15,7 +15,7 @@ public static class Lexicon
         "declared", "declares", "mentioned", "mentions", "clarified", "clarifies", "likened", "likens", "asked", "asks", "replied",
         "replies", "argued", "argues", "claimed", "claims", "wrote", "writes", "confirmed", "confirms", "denied", "denies",
         "stressed", "stresses", "emphasized", "emphasised", "observed", "remarked", "suggested", "suggests", "indicated",
-        "commented", "continued", "rejected", "dismissed", "recalled", "admitted", "admits", "conceded", "promised", "pledged", "vowed", "maintained",
+        "commented", "continued", "rejected", "dismissed", "disclosed", "discloses", "briefed", "recalled", "admitted", "admits", "conceded", "promised", "pledged", "vowed", "maintained",
         "contended", "asserted", "urged", "cautioned", "affirmed", "repeated", "answered", "responded", "testified", "tweeted",
         "posted", "announcing", "explaining", "insisting", "acknowledging", "predicting", "declaring", "stating", "claiming", "arguing",
     };
@@ -39,6 +39,14 @@ public static class Lexicon
         "white", "house", "prof.", "professor", "king", "queen", "prince", "sheikh", "pope", "premier", "chancellor", "officer", "sir", "dame", "lord", "lady", "retired", "mr", "mrs", "ms", "dr",
     };
 
+    /// <summary>Title words that qualify a title rather than name one ("foreign" minister, "senior" officer).</summary>
+    public static readonly HashSet<string> TitleModifiers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "foreign", "defense", "defence", "state", "interior", "senior", "deputy", "assistant", "special", "former", "acting", "vice", "prime",
+        "chief", "white", "house", "pentagon", "marine", "army", "navy", "air", "force", "retired", "press", "mr", "mrs", "ms", "dr", "mr.",
+        "mrs.", "ms.", "dr.", "sir", "dame", "lord", "lady",
+    };
+
     /// <summary>Abbreviated ranks spelled out, so "the top general" can find "Gen. X".</summary>
     public static readonly Dictionary<string, string> Ranks = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -56,6 +64,24 @@ public static class Lexicon
 
     /// <summary>Documents an institution speaks through ("the AFRICOM press release").</summary>
     public static readonly string[] DocumentNouns = ["press release", "statement", "release", "announcement", "communique", "report", "letter", "memo", "tweet", "post"];
+
+    /// <summary>
+    /// Verbs that report speech only right beside a quotation ("“...,” he continued"); elsewhere they
+    /// mean something else ("jets have continued airstrikes").
+    /// </summary>
+    public static readonly HashSet<string> QuoteOnlyVerbs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "continued", "continues", "repeated", "answered", "replied", "responded", "posted", "briefed",
+    };
+
+    /// <summary>Capitalized words that open sentences, not names ("But Lapan said", "Then Cook").</summary>
+    public static readonly HashSet<string> SentenceOpeners = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "but", "and", "or", "so", "then", "now", "however", "meanwhile", "still", "yet", "also", "earlier", "later", "today", "yesterday",
+        "last", "next", "this", "that", "these", "those", "such", "according", "asked", "in", "on", "at", "as", "when", "while", "after",
+        "before", "since", "if", "though", "although", "because", "with", "without", "for", "from", "by", "of", "to", "the", "a", "an",
+        "he", "she", "it", "they", "we", "i", "his", "her", "its", "their", "our", "my", "speaking", "during", "under", "over", "despite",
+    };
 
     /// <summary>Verbs whose object is what was denied: only "denied that CLAUSE" reports speech.</summary>
     public static readonly HashSet<string> DenialVerbs = new(StringComparer.OrdinalIgnoreCase)
@@ -89,6 +115,13 @@ public static class Lexicon
         "weekly", "magazine", "newspaper", "television", "tv", "radio", "broadcasting", "network", "reuters", "bloomberg", "afp", "ap",
         "bbc", "cnn", "npr", "dw", "voa", "xinhua", "tass", "ria", "anadolu", "aljazeera", "economist", "politico", "axios", "vox",
     ];
+
+    /// <summary>What a reporter calls a publication without naming it ("the newspaper reported").</summary>
+    public static readonly HashSet<string> OutletNouns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "newspaper", "paper", "magazine", "broadcaster", "station", "channel", "agency", "network", "website", "outlet", "tabloid", "daily",
+        "weekly", "publication", "report", "reports",
+    };
 
     /// <summary>A news outlet or publication, as a reporter names one ("DW", "The Financial Times", "an AFP report").</summary>
     public static bool LooksLikeOutlet(IReadOnlyList<string> words, string? articleOutlet)

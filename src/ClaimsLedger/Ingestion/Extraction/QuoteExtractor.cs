@@ -72,6 +72,9 @@ public static class QuoteExtractor
         public int? SplitGroup { get; set; }
 
         public bool Dropped { get; set; }
+
+        /// <summary>Attributed by the voice of a preceding sentence of reported speech, not a quotation's attribution.</summary>
+        public bool FromReportedVoice { get; set; }
     }
 
     public static IReadOnlyList<QuoteCandidate> Extract(ArticleText article)
@@ -87,6 +90,7 @@ public static class QuoteExtractor
         var indirect = new List<QuoteCandidate>();
         var echoes = new List<(string Key, ArticleSpeaker Speaker, int At)>();
         var splitGroups = 0;
+        Voice? lastVoice = null;
 
         var spansByParagraph = spans.ToLookup(span => span.Paragraph);
         foreach (var paragraph in paragraphs)
@@ -110,7 +114,9 @@ public static class QuoteExtractor
                     ArticleSpeaker? speaker;
                     if (act.Place == SubjectPlace.Shared)
                     {
-                        var main = acts.LastOrDefault(other => other.VerbIndex < act.VerbIndex && other.Place != SubjectPlace.Shared);
+                        // "X said ..., but admitted ...", "“...,” X predicted, adding that": the sentence's main speaker.
+                        var earlier = acts.Where(other => other.VerbIndex < act.VerbIndex && other.Place != SubjectPlace.Shared).ToList();
+                        var main = earlier.FirstOrDefault(other => !IsPronoun(other)) ?? earlier.FirstOrDefault();
                         var subject = SpeechActs.SentenceSubject(tokens);
                         speaker = main is not null ? ResolveAct(main) : subject.Count > 0 ? speakers.Resolve(subject, null, null, tokens[0].Start, heard) : null;
                     }
@@ -148,7 +154,7 @@ public static class QuoteExtractor
                         continue;
                     }
 
-                    Attribute(quote, found, ResolveAct, () => ++splitGroups);
+                    Attribute(quote, found, ResolveAct, () => ++splitGroups, lastVoice);
                     if (quote.Speaker is not null && quote.Speaker.IsOutlet)
                     {
                         // The publication's words, or its report of somebody's: settled by echo below.
@@ -157,6 +163,10 @@ public static class QuoteExtractor
                     }
 
                     quote.Kind = KindOf(text, quote, sentenceQuotes, ref splitGroups);
+                    if (quote.Speaker is not null)
+                    {
+                        lastVoice = new Voice(quote.Speaker, paragraph.Index, quote.Route != AttributionRoute.Continuation || lastVoice?.FromQuote == true);
+                    }
                 }
 
                 foreach (var act in acts)
@@ -164,6 +174,11 @@ public static class QuoteExtractor
                     if (ResolveAct(act) is { } speaker)
                     {
                         heard.Add(speaker);
+                        if (!sentenceQuotes.Any(quote => quote.Act == act))
+                        {
+                            lastVoice = new Voice(speaker, paragraph.Index, FromQuote: false);
+                        }
+
                         if (!speaker.IsOutlet)
                         {
                             var clause = ClauseAfter(tokens, act);
@@ -175,6 +190,14 @@ public static class QuoteExtractor
                     }
                 }
 
+                // The sentence's own subject, when it names a person, is who a later "he" or "she" means.
+                if (!headline && SpeechActs.SentenceSubject(tokens) is { Count: > 0 } named && named.All(token => token.IsCapitalized) &&
+                    speakers.Resolve(named, null, null, named[0].Start, heard) is { Kind: SpeakerKind.Person, Resolved: true } mentioned &&
+                    !Lexicon.Pronouns.Contains(mentioned.AsWritten))
+                {
+                    heard.Add(mentioned);
+                }
+
                 if (!headline)
                 {
                     indirect.AddRange(IndirectSpeech.Find(text, tokens, acts, ResolveAct,
@@ -183,6 +206,7 @@ public static class QuoteExtractor
             }
         }
 
+        CarryBackOverParagraphs(found, () => ++splitGroups);
         ResolveEchoes(found, echoes);
         var candidates = new List<QuoteCandidate>();
         foreach (var quote in found.Where(quote => !quote.Dropped))
@@ -216,7 +240,41 @@ public static class QuoteExtractor
         return false;
     }
 
-    private static void Attribute(Found quote, List<Found> found, Func<SpeechAct, ArticleSpeaker?> resolve, Func<int> newSplitGroup)
+    /// <summary>Who spoke last, and whether through a quotation (a continuing quote) or in reported speech.</summary>
+    private sealed record Voice(ArticleSpeaker Speaker, int Paragraph, bool FromQuote);
+
+    private static bool IsPronoun(SpeechAct act) => act.Subject.Count == 1 && Lexicon.Pronouns.Contains(act.Subject[0].Text);
+
+    /// <summary>
+    /// A quotation that runs into the next paragraph and is attributed only at its end ("“... \n\n “...,”
+    /// Shabangu said") belongs, every part of it, to that speaker.
+    /// </summary>
+    private static void CarryBackOverParagraphs(List<Found> found, Func<int> newSplitGroup)
+    {
+        for (var index = found.Count - 2; index >= 0; index--)
+        {
+            var (part, next) = (found[index], found[index + 1]);
+            if (part.Dropped || part.Headline || !part.Span.ContinuesIntoNext || next.Speaker is not { IsOutlet: false } ||
+                next.Span.Paragraph != part.Span.Paragraph + 1)
+            {
+                continue;
+            }
+
+            // The closing part's own attribution outweighs a guess from the sentences before the opening part.
+            if (part.Speaker is null || part.FromReportedVoice)
+            {
+                (part.Speaker, part.Act, part.Route, part.FromReportedVoice) = (next.Speaker, next.Act, AttributionRoute.Continuation, false);
+            }
+
+            if (part.Speaker == next.Speaker)
+            {
+                next.SplitGroup ??= part.SplitGroup ?? newSplitGroup();
+                part.SplitGroup = next.SplitGroup;
+            }
+        }
+    }
+
+    private static void Attribute(Found quote, List<Found> found, Func<SpeechAct, ArticleSpeaker?> resolve, Func<int> newSplitGroup, Voice? lastVoice)
     {
         var tokens = quote.Tokens;
         var index = quote.TokenIndex;
@@ -236,8 +294,7 @@ public static class QuoteExtractor
             }
         }
 
-        // A sentence that is nothing but the quotation carries on the previous quotation's speaker,
-        // in this paragraph or the one before ("“X,” Cook said. “Y.”").
+        // A paragraph opening inside a quotation continued from the one before keeps its speaker.
         var onlyQuote = tokens.All(token => token.IsQuote ? token == tokens[index] : token.IsPunctuation);
         Found? previous = null;
         for (var at = found.Count - 2; at >= 0 && previous is null; at--)
@@ -245,17 +302,23 @@ public static class QuoteExtractor
             previous = found[at] is { Dropped: false, Headline: false } candidate ? candidate : null;
         }
 
-        if (previous?.Speaker is not null && !previous.Speaker.IsOutlet &&
-            ((onlyQuote && previous.Span.Paragraph >= quote.Span.Paragraph - 1) ||
-             (previous.Span.ContinuesIntoNext && previous.Span.Paragraph == quote.Span.Paragraph - 1 && index == 0)))
+        if (previous?.Speaker is not null && !previous.Speaker.IsOutlet && previous.Span.ContinuesIntoNext &&
+            previous.Span.Paragraph == quote.Span.Paragraph - 1 && index == 0)
         {
             (quote.Act, quote.Speaker, quote.Route) = (previous.Act, previous.Speaker, AttributionRoute.Continuation);
-            if (previous.Span.ContinuesIntoNext)
-            {
-                // One utterance over a paragraph break.
-                previous.SplitGroup ??= newSplitGroup();
-                quote.SplitGroup = previous.SplitGroup;
-            }
+
+            // One utterance over a paragraph break.
+            previous.SplitGroup ??= newSplitGroup();
+            quote.SplitGroup = previous.SplitGroup;
+            return;
+        }
+
+        // A sentence that is nothing but a quotation carries on the voice of this paragraph or the one
+        // before: "“X,” Cook said. “Y.”", or "Lekorotsoana suggested that ...\n\n“Y.”".
+        if (onlyQuote && lastVoice is { Speaker.IsOutlet: false } voice && voice.Paragraph >= quote.Span.Paragraph - 1)
+        {
+            (quote.Act, quote.Speaker, quote.Route) = (previous?.Speaker == voice.Speaker ? previous.Act : null, voice.Speaker, AttributionRoute.Continuation);
+            quote.FromReportedVoice = !voice.FromQuote;
         }
     }
 
@@ -435,6 +498,11 @@ public static class QuoteExtractor
         if (!resolved.Resolved || Lexicon.Pronouns.Contains(resolved.AsWritten))
         {
             confidence -= 0.1;
+        }
+
+        if (quote.FromReportedVoice)
+        {
+            confidence -= 0.15;
         }
 
         var verb = quote.Route == AttributionRoute.Echo ? null : quote.Act?.Verb;

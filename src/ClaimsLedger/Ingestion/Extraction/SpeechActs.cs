@@ -117,8 +117,40 @@ internal static class SpeechActs
     /// <summary>The sentence's own subject, for a verb that shares it ("Dunford declined ..., but said").</summary>
     public static List<Token> SentenceSubject(IReadOnlyList<Token> tokens)
     {
+        // "On Sunday, the newspaper ...", "According to the response, Mantashe ...": the subject follows the opening phrase.
+        var start = 0;
+        if (tokens.Count > 0 && tokens[0].IsIn(Lexicon.SentenceOpeners) && !Lexicon.Pronouns.Contains(tokens[0].Text) && !Determiners.Contains(tokens[0].Text))
+        {
+            for (var index = 1; index < Math.Min(tokens.Count, 12); index++)
+            {
+                if (tokens[index].IsComma)
+                {
+                    start = index + 1;
+                    break;
+                }
+            }
+        }
+
         var subject = new List<Token>();
-        foreach (var token in tokens)
+        if (start < tokens.Count && Determiners.Contains(tokens[start].Text) && !tokens[start].Is("that"))
+        {
+            // "the newspaper published ...": the determiner's noun phrase, up to what reads as its verb.
+            subject.Add(tokens[start]);
+            foreach (var token in tokens.Skip(start + 1).Take(6))
+            {
+                if (!token.IsWord || token.IsIn(Lexicon.PhraseBreaks) || token.IsIn(Lexicon.Adverbs) || token.IsIn(Lexicon.Auxiliaries) ||
+                    (!token.IsCapitalized && (token.Lower.EndsWith("ed", StringComparison.Ordinal) || token.IsIn(Lexicon.SpeechVerbs))))
+                {
+                    break;
+                }
+
+                subject.Add(token);
+            }
+
+            return subject.Count > 1 ? subject : [];
+        }
+
+        foreach (var token in tokens.Skip(start))
         {
             if (!token.IsWord || !(token.IsCapitalized || token.IsIn(Lexicon.TitleWords) || (subject.Count == 0 && Determiners.Contains(token.Text)) ||
                                    (subject.Count > 0 && token.Is("of"))))
@@ -384,13 +416,20 @@ internal static class SpeechActs
             return "as per";
         }
 
-        if (tokens[verb].Lower is "told" or "tells" or "tell" && verb + 1 < tokens.Count && tokens[verb + 1].IsWord && !tokens[verb + 1].IsCapitalized &&
-            !tokens[verb + 1].IsIn(Lexicon.PhraseBreaks))
+        if (tokens[verb].Lower is "told" or "tells" or "tell" or "telling")
         {
-            var words = new List<string> { text, tokens[verb + 1].Text };
-            if (Determiners.Contains(tokens[verb + 1].Text) && verb + 2 < tokens.Count && tokens[verb + 2].IsWord)
+            // The audience: "told reporters", "told a news briefing".
+            var words = new List<string> { text.ToLowerInvariant() };
+            for (var index = verb + 1; index < tokens.Count && words.Count < 5; index++)
             {
-                words.Add(tokens[verb + 2].Text);
+                var token = tokens[index];
+                if (!token.IsWord || token.IsIn(Lexicon.PhraseBreaks) || token.IsIn(Prepositions) ||
+                    token.IsIn(Weekdays) || token.IsIn(Lexicon.Adverbs))
+                {
+                    break;
+                }
+
+                words.Add(token.Text);
             }
 
             return string.Join(' ', words);

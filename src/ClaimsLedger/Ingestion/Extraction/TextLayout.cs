@@ -75,9 +75,12 @@ public static partial class TextLayout
     public static List<QuoteSpan> Quotes(string text, IReadOnlyList<Paragraph> paragraphs)
     {
         var quotes = new List<QuoteSpan>();
+        QuoteStyle? carried = null;
         foreach (var paragraph in paragraphs)
         {
-            var open = (Style: (QuoteStyle?)null, At: 0, Content: 0);
+            // A paragraph that goes on with the previous one's quotation without reopening it starts inside it.
+            var open = carried is { } inside ? (Style: (QuoteStyle?)inside, At: paragraph.Start, Content: paragraph.Start) : (Style: (QuoteStyle?)null, At: 0, Content: 0);
+            carried = null;
             for (var i = paragraph.Start; i < paragraph.End; i++)
             {
                 var c = text[i];
@@ -122,10 +125,19 @@ public static partial class TextLayout
 
             // Unclosed at the paragraph's end: a quotation running on into the next paragraph (which
             // opens again) is kept; otherwise the mark was stray and the span is dropped.
-            if (open.Style is { } style && style != QuoteStyle.SingleMarks && paragraph.Index + 1 < paragraphs.Count &&
-                OpensParagraph(text, paragraphs[paragraph.Index + 1], style) && paragraph.End > open.Content)
+            if (open.Style is { } style && style != QuoteStyle.SingleMarks && paragraph.Index + 1 < paragraphs.Count && paragraph.End > open.Content)
             {
-                quotes.Add(new QuoteSpan(open.Content, paragraph.End, open.At, paragraph.End, style, paragraph.Index, true));
+                var next = paragraphs[paragraph.Index + 1];
+                if (OpensParagraph(text, next, style))
+                {
+                    quotes.Add(new QuoteSpan(open.Content, paragraph.End, open.At, paragraph.End, style, paragraph.Index, true));
+                }
+                else if (ClosesBeforeOpening(text, next, style))
+                {
+                    // Some outlets do not reopen the quotation in the next paragraph; its closing mark is there.
+                    quotes.Add(new QuoteSpan(open.Content, paragraph.End, open.At, paragraph.End, style, paragraph.Index, true));
+                    carried = style;
+                }
             }
         }
 
@@ -146,6 +158,31 @@ public static partial class TextLayout
         }
 
         return char.IsWhiteSpace(next) || char.IsPunctuation(next) || next is '\u2019' or '\u201D';
+    }
+
+    /// <summary>Whether the paragraph's first quotation mark of this style closes (a quotation begun before it).</summary>
+    private static bool ClosesBeforeOpening(string text, Paragraph paragraph, QuoteStyle style)
+    {
+        for (var i = paragraph.Start; i < paragraph.End; i++)
+        {
+            var c = text[i];
+            var next = i + 1 < paragraph.End ? text[i + 1] : '\0';
+            switch (style)
+            {
+                case QuoteStyle.DoubleMarks when c is LeftDouble or '\u00AB':
+                    return false;
+                case QuoteStyle.DoubleMarks when c is RightDouble or '\u00BB':
+                    return true;
+                case QuoteStyle.DoubleMarks when c == '"':
+                    return !Opens(text, i, paragraph);
+                case QuoteStyle.DoubledSingleMarks when c == LeftSingle && next == LeftSingle:
+                    return false;
+                case QuoteStyle.DoubledSingleMarks when (c == RightSingle && next == RightSingle) || (c == '\'' && next == '\''):
+                    return !Opens(text, i, paragraph);
+            }
+        }
+
+        return false;
     }
 
     private static bool OpensParagraph(string text, Paragraph paragraph, QuoteStyle style)
