@@ -167,6 +167,35 @@ public class QuoteExtractorTests
     }
 
     [Fact]
+    public void An_article_at_the_size_limit_made_of_quotations_and_attributions_is_read_whole()
+    {
+        // The worst case for the attribution searches: thousands of quotes, speakers, pronouns and
+        // scare quotes, repeated up to the 2 MB a text article may hold.
+        string[] pieces =
+        [
+            "“We will act now and not later,” Smith said. ", "The official, John Doe, said the talks were over. ",
+            "He noted that the “plan” was ready and the so-called “hubs” exist. ", "“Really,” ", "said Jane Roe, a spokeswoman. ",
+            "“Unclosed and ‘nested’ marks ", "\n\n",
+        ];
+        var text = new System.Text.StringBuilder();
+        var random = new Random(20160128);
+        for (var bytes = 0; bytes < ArticleReader.MaxTextBytes - 100;)
+        {
+            var piece = pieces[random.Next(pieces.Length)];
+            text.Append(piece);
+            bytes += System.Text.Encoding.UTF8.GetByteCount(piece);
+        }
+
+        var body = text.ToString();
+        var candidates = Extract(body);
+
+        candidates.ShouldNotBeEmpty();
+        candidates.ShouldAllBe(candidate => candidate.Start >= 0 && candidate.End <= body.Length && candidate.Start < candidate.End);
+        candidates.ShouldContain(candidate => candidate.Speaker == "Smith" && candidate.Quote.StartsWith("We will act", StringComparison.Ordinal));
+        candidates.ShouldNotContain(candidate => candidate.Quote == "hubs");
+    }
+
+    [Fact]
     public void A_quotation_attributed_only_after_its_last_paragraph_belongs_to_that_speaker_throughout()
     {
         const string body = "The ministry answered on Thursday.\n\n\"He never met the reporters. He takes back what he said.\n\n" +

@@ -142,7 +142,7 @@ public sealed class TamperTests : IAsyncLifetime
         // ...and offline: the service signs a new head of the rewritten tree, but no consistency proof
         // can lead from the saved head to it.
         await new Scenarios(new HostedFixture(_host)).OrganizationAsync("U.S. Department of State");
-        await _host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await _host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(AppFixture.ProjectionCatchUp);
         var fresh = (await _host.Services.GetRequiredService<Checkpoints>().IssueAsync(CancellationToken.None))!;
         var (proof, _) = await _host.Services.GetRequiredService<Proofs>().ConsistencyAsync(_saved.TreeSize, fresh.TreeSize, CancellationToken.None);
         var folder = Directory.CreateTempSubdirectory();

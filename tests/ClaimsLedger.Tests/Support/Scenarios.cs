@@ -92,5 +92,5 @@ public sealed class Scenarios(AppFixture fixture)
 
     /// <summary>Waits, with Marten's own API, until the async projections have caught up with the log.</summary>
     public Task ProjectionsCaughtUpAsync() =>
-        Host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        Host.Services.GetRequiredService<IDocumentStore>().WaitForNonStaleProjectionDataAsync(AppFixture.ProjectionCatchUp);
 }

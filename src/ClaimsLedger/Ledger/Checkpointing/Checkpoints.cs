@@ -102,16 +102,23 @@ public sealed partial class CheckpointSchedule(Checkpoints checkpoints, IConfigu
         }
 
         using var timer = new PeriodicTimer(interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await checkpoints.IssueAsync(stoppingToken);
+                try
+                {
+                    await checkpoints.IssueAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                {
+                    LogFailed(logger, e);
+                }
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-            {
-                LogFailed(logger, e);
-            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A host that fails to start disposes the timer without cancelling stoppingToken: that is a stop, not a fault.
         }
     }
 
