@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClaimsLedger.Claims;
 using ClaimsLedger.Ingestion;
 using ClaimsLedger.Ledger;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Positions;
+using ClaimsLedger.RatingScales;
 using ClaimsLedger.Speakers;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Topics;
@@ -82,6 +84,8 @@ public static class Storage
                 options.AddOrganizations();
                 options.AddSpeakers();
                 options.AddTopics();
+                options.AddRatingScales();
+                options.AddClaims();
                 options.AddStatements();
                 options.AddPositions();
                 options.AddIngestion();

@@ -83,6 +83,25 @@ public sealed record StatementWithdrawn(Guid StatementId, string Reason);
 /// <summary>A fact-checker read the statement as holding <paramref name="Stance"/> (a rung key) on a topic.</summary>
 public sealed record StanceAssessed(Guid StatementId, Guid TopicId, string Stance, string? Rationale);
 
+/// <summary>How a statement bears on a claim.</summary>
+public enum ClaimRelation
+{
+    /// <summary>The statement makes the claim.</summary>
+    Supports,
+
+    /// <summary>The statement repeats the claim in other words.</summary>
+    Restates,
+
+    /// <summary>The statement says the opposite.</summary>
+    Contradicts,
+}
+
+/// <summary>
+/// A fact-checker linked the statement to a claim it makes, restates or contradicts. Linking again
+/// with another relation supersedes the earlier link; the earlier one stays in the log.
+/// </summary>
+public sealed record ClaimLinked(Guid StatementId, Guid ClaimId, ClaimRelation Relation, string? Note);
+
 /// <summary>Write model of a statement: what decisions about it need.</summary>
 public sealed record Statement(
     Guid Id,
@@ -95,6 +114,10 @@ public sealed record Statement(
     ImmutableList<Source> Sources,
     StatementStatus Status)
 {
+    /// <summary>The claims the statement is linked to, with the relation in force.</summary>
+    public ImmutableDictionary<Guid, ClaimRelation> Claims { get; init; } = ImmutableDictionary<Guid, ClaimRelation>.Empty;
+
+
     public static Statement Create(StatementRecorded recorded) =>
         new(recorded.StatementId, recorded.Attribution, recorded.Quote, recorded.Kind, recorded.StatedAt,
             [.. recorded.TopicIds], ImmutableDictionary<Guid, string>.Empty, [recorded.Source], StatementStatus.Active);
@@ -114,6 +137,8 @@ public sealed record Statement(
         Stances = Stances.SetItem(assessed.TopicId, assessed.Stance),
         TopicIds = TopicIds.Contains(assessed.TopicId) ? TopicIds : TopicIds.Add(assessed.TopicId),
     };
+
+    public Statement Apply(ClaimLinked linked) => this with { Claims = Claims.SetItem(linked.ClaimId, linked.Relation) };
 
     public bool IsWithdrawn => Status == StatementStatus.Withdrawn;
 }

@@ -76,6 +76,21 @@ public sealed class Scenarios(AppFixture fixture)
                 new SourceInput("i-HLS", "https://i-hls.com/archives/68094")),
             "recorder");
 
+    /// <summary>A POST (as an editor unless said otherwise) that must answer 200, read as <typeparamref name="T"/>.</summary>
+    public async Task<T?> PostAsync<T>(string url, object body, string role = "editor")
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(fixture.TokenFor(role));
+            s.Post.Json(body).ToUrl(url);
+            s.StatusCodeShouldBeOk();
+        });
+        return await result.ReadAsJsonAsync<T>();
+    }
+
+    /// <summary>A GET as a reader that must answer 200.</summary>
+    public Task<T> GetAsync<T>(string url) => Host.GetJsonAsync<T>(url, fixture.TokenFor("reader"));
+
     public Task<ChangeAccepted> AssessAsync(Guid statementId, Guid topicId, string stance, long version) =>
         ChangeAsync($"/api/statements/{statementId}/stances", new AssessStance(topicId, stance, null, version), "editor");
 

@@ -73,6 +73,24 @@ public static class Pagination
         return Results.Text(Envelope(JsonSerializer.Serialize(items.Select(map).ToList(), json), page.NextCursor), "application/json", Encoding.UTF8);
     }
 
+    /// <summary>
+    /// As <see cref="PageAsync{T}"/>, with <paramref name="first"/> (something not stored, such as a
+    /// built-in default) shown at the head of the first page, which then holds one stored item fewer.
+    /// </summary>
+    public static async Task<IResult> PageAfterAsync<T>(T first, JsonSerializerOptions json, IQueryable<T> ordered, int? limit, string? cursor, CancellationToken cancellation)
+        where T : notnull
+    {
+        if (cursor is not null)
+        {
+            return await PageAsync(ordered, limit, cursor, cancellation);
+        }
+
+        var page = await ordered.ToJsonPageByCursorAsync(null, Math.Max(1, (limit ?? DefaultLimit) - 1), cancellation);
+        var stored = page.ItemsJson.Trim();
+        var items = stored == "[]" ? $"[{JsonSerializer.Serialize(first, json)}]" : $"[{JsonSerializer.Serialize(first, json)},{stored[1..]}";
+        return Results.Text(Envelope(items, page.NextCursor), "application/json", Encoding.UTF8);
+    }
+
     private static string Envelope(string itemsJson, string? nextCursor) =>
         new StringBuilder(itemsJson.Length + 64)
             .Append("{\"items\":").Append(itemsJson)

@@ -25,7 +25,11 @@ public static class Problems
 
     /// <summary>422: well-formed, but it refers to something that does not fit (unknown speaker, stance off the ladder).</summary>
     public static ProblemDetails Unprocessable(string field, string message) =>
-        new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        Unprocessable(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>422: each named field is well-formed but cannot be applied to the resource as it stands.</summary>
+    public static ProblemDetails Unprocessable(IDictionary<string, string[]> errors) =>
+        new ValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status422UnprocessableEntity,
             Title = "The request cannot be applied.",

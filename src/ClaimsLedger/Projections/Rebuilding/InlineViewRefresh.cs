@@ -1,7 +1,10 @@
+using ClaimsLedger.Claims;
 using ClaimsLedger.Ingestion;
 using ClaimsLedger.Ingestion.GettingDetails;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Organizations.GettingDetails;
+using ClaimsLedger.RatingScales;
+using ClaimsLedger.RatingScales.GettingDetails;
 using ClaimsLedger.Speakers;
 using ClaimsLedger.Speakers.GettingDetails;
 using ClaimsLedger.Statements;
@@ -34,6 +37,8 @@ public sealed class InlineViewRefresh(IDocumentStore store)
             ["StatementDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<StatementDetails, Statement>(progress, cancellation),
             ["ArticleReview"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ArticleReview, Article>(progress, cancellation),
             ["ArticleSummary"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ArticleSummary, Article>(progress, cancellation),
+            ["RatingScaleDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<RatingScaleDetails, RatingScale>(progress, cancellation),
+            ["ClaimHistory"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ClaimHistory, Claim>(progress, cancellation),
         };
 
     public static bool Handles(string projection) => Views.ContainsKey(projection);

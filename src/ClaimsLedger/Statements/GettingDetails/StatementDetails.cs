@@ -10,6 +10,9 @@ public sealed record StanceReading(Guid TopicId, string Stance, string? Rational
 /// <summary>A correction, with what it replaced: the original stays visible.</summary>
 public sealed record Correction(string Kind, string Reason, DateTimeOffset RecordedAt, string? PreviousQuote, Attribution? PreviousAttribution);
 
+/// <summary>A claim the statement is linked to, with the relation in force and when it was linked.</summary>
+public sealed record ClaimLink(Guid ClaimId, ClaimRelation Relation, string? Note, DateTimeOffset LinkedAt);
+
 public sealed record Retraction(StatedTime RetractedAt, Source? Source, string? Note, DateTimeOffset RecordedAt);
 
 /// <summary>
@@ -33,6 +36,9 @@ public sealed record StatementDetails(
     DateTimeOffset LastChangedAt)
 {
     public long Version { get; set; }
+
+    /// <summary>The claims the statement makes, restates or contradicts (linked by fact-checkers).</summary>
+    public IReadOnlyList<ClaimLink> Claims { get; init; } = [];
 
     /// <summary>Start of the stated period: what lists sort and filter on.</summary>
     public DateTimeOffset StatedStart => StatedAt.Start;
@@ -95,6 +101,13 @@ public sealed record StatementDetails(
     public StatementDetails With(IEvent<StatementWithdrawn> e) =>
         this with { Status = StatementStatus.Withdrawn, WithdrawalReason = e.Data.Reason, LastChangedAt = e.Timestamp };
 
+    public StatementDetails With(IEvent<ClaimLinked> e) =>
+        this with
+        {
+            Claims = [.. Claims.Where(link => link.ClaimId != e.Data.ClaimId), new ClaimLink(e.Data.ClaimId, e.Data.Relation, e.Data.Note, e.Timestamp)],
+            LastChangedAt = e.Timestamp,
+        };
+
     public StatementDetails With(IEvent<StanceAssessed> e) =>
         this with
         {
@@ -120,4 +133,6 @@ public sealed partial class StatementDetailsProjection : SingleStreamProjection<
     public static StatementDetails Apply(IEvent<StatementWithdrawn> e, StatementDetails details) => details.With(e);
 
     public static StatementDetails Apply(IEvent<StanceAssessed> e, StatementDetails details) => details.With(e);
+
+    public static StatementDetails Apply(IEvent<ClaimLinked> e, StatementDetails details) => details.With(e);
 }

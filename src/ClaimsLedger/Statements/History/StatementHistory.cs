@@ -52,4 +52,6 @@ public sealed partial class StatementHistoryProjection : SingleStreamProjection<
     public static StatementHistory Apply(IEvent<StatementWithdrawn> e, StatementHistory history) => history.Then(e, details => details.With(e));
 
     public static StatementHistory Apply(IEvent<StanceAssessed> e, StatementHistory history) => history.Then(e, details => details.With(e));
+
+    public static StatementHistory Apply(IEvent<ClaimLinked> e, StatementHistory history) => history.Then(e, details => details.With(e));
 }
