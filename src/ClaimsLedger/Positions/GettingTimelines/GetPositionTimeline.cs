@@ -75,6 +75,15 @@ public static class GetPositionTimelineEndpoint
             : Results.Json(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(actor)), topic, AsOf(entries, travel)));
     }
 
+    /// <summary>A timeline's entries as known at knownAt and stated by asOf, in stated-time order.</summary>
+    public static async Task<IReadOnlyList<TimelineEntry>> EntriesAsync(IQuerySession session, TimelineKey key, TimeTravel travel, CancellationToken cancellation)
+    {
+        var entries = travel.KnownAt is { } knownBy
+            ? await KnownEntriesAsync(session, key, knownBy, cancellation)
+            : (await session.LoadAsync<PositionTimeline>(key.ToString(), cancellation))?.Entries ?? [];
+        return AsOf(entries, travel);
+    }
+
     /// <summary>The entries as recorded by <paramref name="knownBy"/>: the revisions in force at that moment.</summary>
     private static async Task<IReadOnlyList<TimelineEntry>> KnownEntriesAsync(
         IQuerySession session, TimelineKey key, DateTimeOffset knownBy, CancellationToken cancellation)

@@ -19,6 +19,20 @@ public sealed record SpeakerDetails(
     DateTimeOffset RegisteredAt)
 {
     public long Version { get; set; }
+
+    /// <summary>As the world stood at <see cref="TimeTravel.AsOf"/>: only the roles taken by then, and left by then.</summary>
+    public SpeakerDetails AsOf(TimeTravel travel) =>
+        travel.AsOf is null
+            ? this
+            : this with
+            {
+                Roles =
+                [
+                    .. Roles
+                        .Where(role => role.Since is not { } since || travel.HasBeenStated(since))
+                        .Select(role => role.Until is { } until && !travel.HasBeenStated(until) ? role with { Until = null } : role),
+                ],
+            };
 }
 
 public sealed partial class SpeakerDetailsProjection : SingleStreamProjection<SpeakerDetails, Guid>
@@ -50,14 +64,6 @@ public static class GetSpeakerEndpoint
     public static async Task<IResult> Get(Guid id, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
     {
         TimeTravel.Read(asOf, knownAt, out var travel);
-        return await travel.AnswerAsync<SpeakerDetails>(session, id, "speaker", speaker => speaker with
-        {
-            Roles =
-            [
-                .. speaker.Roles
-                    .Where(role => role.Since is not { } since || travel.HasBeenStated(since))
-                    .Select(role => role.Until is { } until && !travel.HasBeenStated(until) ? role with { Until = null } : role),
-            ],
-        }, cancellation);
+        return await travel.AnswerAsync<SpeakerDetails>(session, id, "speaker", speaker => speaker.AsOf(travel), cancellation);
     }
 }
