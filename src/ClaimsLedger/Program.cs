@@ -20,6 +20,8 @@ builder.Services.AddClaimsLedgerHttp();
 builder.Services.AddClaimsLedgerStorage(builder.Configuration);
 builder.Services.AddAuditing();
 builder.Services.AddLedger();
+builder.Services.AddOptions<ClaimsLedger.Claims.ClaimReviews.NewsroomOptions>()
+    .BindConfiguration(ClaimsLedger.Claims.ClaimReviews.NewsroomOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Host.UseWolverine(options =>
 {
     // Named, not inferred from the entry assembly, so test hosts and the bench find the endpoints too.
