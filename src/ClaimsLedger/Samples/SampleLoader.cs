@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClaimsLedger.Claims.GettingHistory;
+using ClaimsLedger.Claims.Opening;
+using ClaimsLedger.Claims.Verdicts;
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
@@ -12,6 +15,7 @@ using ClaimsLedger.Speakers.Registering;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Statements.AssessingStances;
 using ClaimsLedger.Statements.GettingDetails;
+using ClaimsLedger.Statements.LinkingClaims;
 using ClaimsLedger.Statements.Recording;
 using ClaimsLedger.Topics.Opening;
 
@@ -102,7 +106,47 @@ public sealed class SampleLoader(HttpClient client, Func<string, string> tokenFo
             Report($"statements: {++loaded}/{set.Statements.Count}");
         }
 
+        foreach (var claim in set.Claims ?? [])
+        {
+            await LoadClaimAsync(claim, cancellation);
+        }
+
+        if (set.Claims is { Count: > 0 })
+        {
+            Report($"claims: {set.Claims.Count}");
+        }
+
         return new SampleLoadResult(_ids, _created, _changed);
+    }
+
+    /// <summary>Opens the claim, links its statements, and issues its verdicts in order, each after the first a revision; only what is missing.</summary>
+    private async Task LoadClaimAsync(SampleClaim claim, CancellationToken cancellation)
+    {
+        var id = await CreateAsync(claim.Ref, "/api/claims", new OpenClaim(claim.Text, claim.Context, [.. (claim.Topics ?? []).Select(IdOf)], null),
+            Roles.Editor, cancellation);
+        foreach (var link in claim.Links ?? [])
+        {
+            var statementId = IdOf(link.Statement);
+            var statement = await GetAsync<StatementDetails>($"/api/statements/{statementId}", cancellation);
+            if (statement.Claims.All(existing => existing.ClaimId != id || existing.Relation != link.Relation))
+            {
+                await ChangeAsync($"/api/statements/{statementId}/claims", new LinkClaim(id, link.Relation, link.Note, statement.Version), Roles.Editor, cancellation);
+            }
+        }
+
+        var verdicts = claim.Verdicts ?? [];
+        var history = await GetAsync<ClaimHistoryView>($"/api/claims/{id}", cancellation);
+        for (var index = history.Verdicts.Count; index < verdicts.Count; index++)
+        {
+            var verdict = verdicts[index];
+            var current = await GetAsync<ClaimHistoryView>($"/api/claims/{id}", cancellation);
+            object body = index == 0
+                ? new IssueVerdict(verdict.Rating, verdict.Rationale, verdict.Evidence, verdict.Reviewer, verdict.PublishedAt, verdict.Url, current.Version)
+                : new ReviseVerdict(verdict.Rating, verdict.Rationale, verdict.Evidence, verdict.Reviewer, verdict.PublishedAt, verdict.Url,
+                    verdict.Reason ?? "Revised", current.Version);
+            var url = index == 0 ? $"/api/claims/{id}/verdicts" : $"/api/claims/{id}/verdicts/{current.Current!.VerdictId}/revisions";
+            await ChangeAsync(url, body, Roles.Editor, cancellation);
+        }
     }
 
     private Guid IdOf(string reference) =>

@@ -10,7 +10,8 @@ public sealed record SampleSet(
     IReadOnlyList<SampleSpeaker> Speakers,
     IReadOnlyList<SampleTopic> Topics,
     IReadOnlyList<SampleSource> Sources,
-    IReadOnlyList<SampleStatement> Statements);
+    IReadOnlyList<SampleStatement> Statements,
+    IReadOnlyList<SampleClaim>? Claims = null);
 
 public sealed record SampleOrganization(string Ref, string Name, IReadOnlyList<string>? Aliases);
 
@@ -37,3 +38,10 @@ public sealed record SampleStatement(
     IReadOnlyList<string>? Topics,
     SampleQuoteSource Source,
     SampleStance? Stance);
+
+public sealed record SampleClaimLink(string Statement, ClaimRelation Relation, string? Note);
+
+/// <summary>A verdict as published; in a claim's list each one after the first revises the one before (and gives a reason).</summary>
+public sealed record SampleVerdict(string Rating, string Rationale, IReadOnlyList<string>? Evidence, string? Reviewer, string PublishedAt, string? Url, string? Reason);
+
+public sealed record SampleClaim(string Ref, string Text, string? Context, IReadOnlyList<string>? Topics, IReadOnlyList<SampleClaimLink>? Links, IReadOnlyList<SampleVerdict>? Verdicts);

@@ -34,7 +34,7 @@ public sealed class SeedArticleTests(SeedArticleFixture fixture) : HostContext(f
     {
         var set = await SampleLoader.ReadAsync(SampleFile, CancellationToken.None);
         var registry = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "registry")
-            .LoadAsync(set with { Statements = [] }, CancellationToken.None);
+            .LoadAsync(set with { Statements = [], Claims = [] }, CancellationToken.None);
         var article = ArticleText.Parse(await File.ReadAllTextAsync(RepositoryFiles.Corpus("00-seed-libya.txt")));
         var source = set.Sources.Single();
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClaimsLedger.Claims.GettingHistory;
 using ClaimsLedger.Positions;
+using ClaimsLedger.Scorecards;
 using ClaimsLedger.Positions.GettingTimelines;
 using ClaimsLedger.Samples;
 using ClaimsLedger.Statements;
@@ -44,6 +46,25 @@ public sealed class ExampleDataTests(AppFixture fixture) : ApiContext(fixture)
         timeline.Shifts.Count.ShouldBe(timeline.Entries.Count - 1);
         timeline.Shifts[0].Rating.ShouldBe(FlipRating.HalfFlip);
         timeline.Current!.Stance.Key.ShouldBe("assessing");
+    }
+
+    [Fact]
+    public async Task The_example_claim_shows_both_verdicts_and_cooks_scorecard_moves_with_the_later_one()
+    {
+        var (_, result) = await LoadAsync($"libya-{Guid.NewGuid():N}");
+        var claim = result.Ids["claim-us-weighing-military-action"];
+
+        var history = await Given.GetAsync<ClaimHistoryView>($"/api/claims/{claim}");
+        history.Verdicts.Select(verdict => verdict.Headline).ShouldBe(["Half True", "After the fact: True (was Half True)"]);
+        history.Current!.Rating.Label.ShouldBe("True");
+        history.Statements.Select(statement => (statement.Attribution.SpeakerName, statement.Relation)).ShouldBe(
+            [("Ashton Carter", ClaimRelation.Restates), ("Peter Cook", ClaimRelation.Supports), ("Peter Cook", ClaimRelation.Contradicts)], ignoreOrder: true);
+
+        var cook = result.Ids["cook"];
+        var then = await Given.GetAsync<SpeakerScorecard>($"/api/speakers/{cook}/scorecard?asOf=2016-02-01");
+        var now = await Given.GetAsync<SpeakerScorecard>($"/api/speakers/{cook}/scorecard");
+        then.Claims.Where(rated => rated.ClaimId == claim).ShouldHaveSingleItem().Label.ShouldBe("Half True");
+        now.Claims.Where(rated => rated.ClaimId == claim).ShouldHaveSingleItem().Label.ShouldBe("True");
     }
 
     [Fact]

@@ -51,7 +51,8 @@ public sealed class InlineViewRefresh(IDocumentStore store)
         where TView : class
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        var streamType = typeof(TStream).Name.ToLowerInvariant();
+        // Marten's own alias for the stream's aggregate type ("rating_scale"), as stored in mt_streams.type.
+        var streamType = ((Marten.Events.EventGraph)store.Options.Events).AggregateAliasFor(typeof(TStream));
         Guid after = Guid.Empty;
         long done = 0;
         while (true)
