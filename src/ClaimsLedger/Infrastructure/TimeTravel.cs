@@ -20,6 +20,9 @@ public sealed record TimeTravel(StatedTime? AsOf, DateTimeOffset? KnownAt)
 
     public bool IsLive => AsOf is null && KnownAt is null;
 
+    /// <summary>A period in the year 9999 has no end a <see cref="DateTimeOffset"/> can hold: such moments are refused.</summary>
+    private const int LastYear = 9999;
+
     /// <summary>Reads the <c>asOf</c> and <c>knownAt</c> query parameters; a problem names the bad one.</summary>
     public static ProblemDetails Read(string? asOf, string? knownAt, out TimeTravel travel)
     {
@@ -33,6 +36,11 @@ public sealed record TimeTravel(StatedTime? AsOf, DateTimeOffset? KnownAt)
                 return Problems.Invalid("asOf", "asOf must be a stated time: \"2016\", \"2016-01\", \"2016-01-25\" or an instant with offset.");
             }
 
+            if (parsed.Start.Year >= LastYear)
+            {
+                return Problems.Invalid("asOf", $"asOf must be before the year {LastYear}.");
+            }
+
             statedBound = parsed;
         }
 
@@ -41,6 +49,11 @@ public sealed record TimeTravel(StatedTime? AsOf, DateTimeOffset? KnownAt)
             if (!StatedTime.TryParse(knownAt, out var parsed))
             {
                 return Problems.Invalid("knownAt", "knownAt must be a moment: \"2016-01-26\", \"2016-01\" or an instant with offset (\"2026-11-24T20:00:00Z\").");
+            }
+
+            if (parsed.Start.Year >= LastYear)
+            {
+                return Problems.Invalid("knownAt", $"knownAt must be before the year {LastYear}.");
             }
 
             recordedBound = parsed.Precision == TimePrecision.Instant ? parsed.Start : parsed.End.AddTicks(-1);

@@ -181,6 +181,8 @@ public sealed class TimelineTimeTravelTests(TimeTravelFixture fixture) : HostCon
     [Theory]
     [InlineData("asOf=soon", "asOf")]
     [InlineData("knownAt=2016-01-26T10:00", "knownAt")]
+    [InlineData("asOf=9999-12-31", "asOf")]
+    [InlineData("knownAt=9999", "knownAt")]
     public async Task An_unreadable_moment_is_a_400_naming_it(string query, string field)
     {
         await this.ShouldBeRefusedAsync(s =>

@@ -26,7 +26,23 @@ public static class GetPositionTimelineEndpoint
     public static Task<IResult> GetForOrganization(
         Guid organizationId, Guid topicId, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation) =>
         ReadAsync<OrganizationDetails>(new TimelineKey(ActorKind.Organization, organizationId, topicId), organization => organization.Name,
-            asOf, knownAt, session, cancellation);
+            asOf, knownAt, session, view => Results.Json(view), cancellation);
+
+    /// <summary>
+    /// An organization's position timeline on a topic as a CSV download, one row per statement in stated-time order:
+    /// stated_at, speaker, role, organization, quote, kind, stance_key, stance_label, retracted, outlets ("; "
+    /// between), source_urls (spaces between), statement_id, and shift: the Flip rating of the shift into the entry
+    /// (No Flip, Half Flip, Full Flop; none for the first standing entry and for retracted ones). The same
+    /// <c>asOf</c> and <c>knownAt</c> as the JSON timeline. UTF-8 with a byte order mark; cells that a spreadsheet
+    /// would run as a formula start with an apostrophe.
+    /// </summary>
+    [WolverineGet("/api/positions/organizations/{organizationId}/topics/{topicId}/timeline.csv"), RequiresRole(Roles.Reader)]
+    [Tags("Positions")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, Csv.MediaType)]
+    public static Task<IResult> GetCsvForOrganization(
+        Guid organizationId, Guid topicId, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation) =>
+        ReadAsync<OrganizationDetails>(new TimelineKey(ActorKind.Organization, organizationId, topicId), organization => organization.Name,
+            asOf, knownAt, session, view => PositionTimelineCsv.File(view, asOf, knownAt), cancellation);
 
     /// <summary>
     /// Where a speaker has stood on a topic: their assessed statements in stated-time order, the shifts
@@ -39,10 +55,27 @@ public static class GetPositionTimelineEndpoint
     public static Task<IResult> GetForSpeaker(
         Guid speakerId, Guid topicId, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation) =>
         ReadAsync<SpeakerDetails>(new TimelineKey(ActorKind.Speaker, speakerId, topicId), speaker => speaker.Name,
-            asOf, knownAt, session, cancellation);
+            asOf, knownAt, session, view => Results.Json(view), cancellation);
+
+    /// <summary>
+    /// A speaker's position timeline on a topic as a CSV download, one row per statement in stated-time order:
+    /// stated_at, speaker, role, organization, quote, kind, stance_key, stance_label, retracted, outlets ("; "
+    /// between), source_urls (spaces between), statement_id, and shift: the Flip rating of the shift into the entry
+    /// (No Flip, Half Flip, Full Flop; none for the first standing entry and for retracted ones). The same
+    /// <c>asOf</c> and <c>knownAt</c> as the JSON timeline. UTF-8 with a byte order mark; cells that a spreadsheet
+    /// would run as a formula start with an apostrophe.
+    /// </summary>
+    [WolverineGet("/api/positions/speakers/{speakerId}/topics/{topicId}/timeline.csv"), RequiresRole(Roles.Reader)]
+    [Tags("Positions")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, Csv.MediaType)]
+    public static Task<IResult> GetCsvForSpeaker(
+        Guid speakerId, Guid topicId, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation) =>
+        ReadAsync<SpeakerDetails>(new TimelineKey(ActorKind.Speaker, speakerId, topicId), speaker => speaker.Name,
+            asOf, knownAt, session, view => PositionTimelineCsv.File(view, asOf, knownAt), cancellation);
 
     private static async Task<IResult> ReadAsync<TActor>(
-        TimelineKey key, Func<TActor, string> nameOf, string? asOf, string? knownAt, IQuerySession session, CancellationToken cancellation)
+        TimelineKey key, Func<TActor, string> nameOf, string? asOf, string? knownAt, IQuerySession session,
+        Func<PositionTimelineView, IResult> answer, CancellationToken cancellation)
         where TActor : class
     {
         TimeTravel.Read(asOf, knownAt, out var travel);
@@ -72,7 +105,7 @@ public static class GetPositionTimelineEndpoint
 
         return topic is null
             ? Results.Problem(Problems.NotFound("topic", key.TopicId))
-            : Results.Json(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(actor)), topic, AsOf(entries, travel)));
+            : answer(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(actor)), topic, AsOf(entries, travel)));
     }
 
     /// <summary>A timeline's entries as known at knownAt and stated by asOf, in stated-time order.</summary>
