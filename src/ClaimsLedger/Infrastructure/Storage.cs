@@ -4,6 +4,7 @@ using ClaimsLedger.Ingestion;
 using ClaimsLedger.Ledger;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Positions;
+using ClaimsLedger.Search;
 using ClaimsLedger.Speakers;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Topics;
@@ -83,6 +84,7 @@ public static class Storage
                 options.AddSpeakers();
                 options.AddTopics();
                 options.AddStatements();
+                options.AddSearch();
                 options.AddPositions();
                 options.AddIngestion();
                 options.AddLedger();
