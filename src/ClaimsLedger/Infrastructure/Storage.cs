@@ -6,6 +6,7 @@ using ClaimsLedger.Ledger;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Positions;
 using ClaimsLedger.RatingScales;
+using ClaimsLedger.Search;
 using ClaimsLedger.Speakers;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Topics;
@@ -87,6 +88,7 @@ public static class Storage
                 options.AddRatingScales();
                 options.AddClaims();
                 options.AddStatements();
+                options.AddSearch();
                 options.AddPositions();
                 options.AddIngestion();
                 options.AddLedger();
