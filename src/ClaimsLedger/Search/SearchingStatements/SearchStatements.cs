@@ -25,7 +25,8 @@ public sealed record StatementSearch(
     string? To,
     string? Kind,
     int? Limit,
-    string? Cursor)
+    string? Cursor,
+    string? Rating = null)
 {
     public const int QueryMaxLength = 200;
 
@@ -41,7 +42,7 @@ public sealed record StatementSearch(
     {
         var canonical = string.Join('\u001f',
             Q?.Trim() ?? "", SpeakerId?.ToString("N") ?? "", TopicId?.ToString("N") ?? "", Outlet?.Trim().ToLowerInvariant() ?? "",
-            From?.Trim() ?? "", To?.Trim() ?? "", Kind?.Trim().ToLowerInvariant() ?? "");
+            From?.Trim() ?? "", To?.Trim() ?? "", Kind?.Trim().ToLowerInvariant() ?? "", Rating?.Trim() ?? "");
         return SHA256.HashData(Encoding.UTF8.GetBytes(canonical))[..SearchCursor.FingerprintLength];
     }
 
@@ -74,6 +75,7 @@ public sealed class StatementSearchValidator : AbstractValidator<StatementSearch
         RuleFor(search => search.Kind)
             .Must(kind => kind is null || StatementSearch.Kinds.ContainsKey(kind.Trim()))
             .WithName("kind").WithMessage("kind must be one of: " + string.Join(", ", StatementSearch.Kinds.Keys) + ".");
+        RuleFor(search => search.Rating).OptionalText(40).WithName("rating");
         RuleFor(search => search.Limit)
             .Must(limit => limit is null or >= 1 and <= Pagination.MaxLimit)
             .WithName("limit").WithMessage($"limit must be between 1 and {Pagination.MaxLimit}.");
@@ -260,6 +262,13 @@ public static class StatementSearchQuery
             sql.Append(" and d.data ->> 'kind' = :kind");
         }
 
+        if (search.Rating is not null)
+        {
+            // Statements that make or restate a claim whose verdict in force carries the rating.
+            sql.Append(" and exists (select 1 from jsonb_array_elements(d.data -> 'claims') as link(claim)")
+                .Append(" where link.claim ->> 'relation' <> 'contradicts' and (link.claim ->> 'claimId')::uuid = any(:ratedClaims))");
+        }
+
         sql.Append(") select jsonb_build_object('statement', page.data, 'rank', page.rank, 'snippet', ts_headline('english', ")
             .Append(EscapedQuote)
             .Append(", websearch_to_tsquery('english', :q), case when length(page.data ->> 'quote') <= ").Append(WholeQuoteLength)
@@ -281,6 +290,11 @@ public static class StatementSearchQuery
         var limit = search.Limit ?? Pagination.DefaultLimit;
         var (start, end, _) = search.StatedWindow();
         var table = session.DocumentStore.Options.Schema.For<StatementDetails>();
+        var ratedClaims = search.Rating is null ? [] : await RatedClaims.WithRatingAsync(session, search.Rating.Trim(), cancellation);
+        if (search.Rating is not null && ratedClaims.Length == 0)
+        {
+            return new Page<StatementHit>([], null);
+        }
 
         var rows = await session.AdvancedSql.QueryAsync<SearchRow>(
             Sql(table, search, after is not null),
@@ -294,6 +308,7 @@ public static class StatementSearchQuery
                 from = start,
                 to = end,
                 kind = search.Kind is null ? null : JsonNamingPolicy.KebabCaseLower.ConvertName(StatementSearch.Kinds[search.Kind.Trim()].ToString()),
+                ratedClaims,
                 afterRank = after?.Rank,
                 afterId = after?.Id,
                 take = limit + 1,
@@ -310,8 +325,8 @@ public static class SearchStatementsEndpoint
     private static readonly StatementSearchValidator Validator = new();
 
     public static ProblemDetails Validate(
-        string? q, Guid? speakerId, Guid? topicId, string? outlet, string? from, string? to, string? kind, int? limit, string? cursor) =>
-        Validation.Check(Validator, new StatementSearch(q, speakerId, topicId, outlet, from, to, kind, limit, cursor));
+        string? q, Guid? speakerId, Guid? topicId, string? outlet, string? from, string? to, string? kind, string? rating, int? limit, string? cursor) =>
+        Validation.Check(Validator, new StatementSearch(q, speakerId, topicId, outlet, from, to, kind, limit, cursor, rating));
 
     /// <summary>
     /// Full-text search over statement quotes, speakers (with the role and organization recorded) and
@@ -320,7 +335,7 @@ public static class SearchStatementsEndpoint
     /// one in the speaker, then one in an outlet. Each hit carries an HTML snippet of the quote with the
     /// matches in &lt;mark&gt; (the quote's own text escaped). Withdrawn statements are never found;
     /// retracted ones are, marked. Filter by speaker, topic, outlet (exact name of a reporting or credited
-    /// outlet, any case), stated period [from, to] and kind; page with <c>limit</c> and <c>cursor</c>.
+    /// outlet, any case), stated period [from, to], kind and the rating of the claims they make; page with <c>limit</c> and <c>cursor</c>.
     /// </summary>
     /// <param name="q">What to look for, 1 to 200 characters: words, "a phrase", or, -exclude.</param>
     /// <param name="speakerId">Only statements attributed to this speaker.</param>
@@ -329,6 +344,7 @@ public static class SearchStatementsEndpoint
     /// <param name="from">Stated at or after: "2016", "2016-01", "2016-01-27" or an instant with offset.</param>
     /// <param name="to">Stated up to the end of this period (or at this instant at the latest).</param>
     /// <param name="kind">direct, partial or indirect.</param>
+    /// <param name="rating">Only statements that make or restate a claim whose verdict in force has this rating key ("false"), read on its scale's current version.</param>
     /// <param name="limit">Hits per page, 1 to 100 (25 by default).</param>
     /// <param name="cursor">The nextCursor of the previous page of this same search.</param>
     /// <param name="session">Marten's session (from the service, not the request).</param>
@@ -337,10 +353,10 @@ public static class SearchStatementsEndpoint
     [Tags("Search")]
     [ProducesResponseType<Page<StatementHit>>(StatusCodes.Status200OK, "application/json")]
     public static async Task<IResult> Get(
-        string? q, Guid? speakerId, Guid? topicId, string? outlet, string? from, string? to, string? kind, int? limit, string? cursor,
+        string? q, Guid? speakerId, Guid? topicId, string? outlet, string? from, string? to, string? kind, string? rating, int? limit, string? cursor,
         IQuerySession session, CancellationToken cancellation)
     {
-        var search = new StatementSearch(q, speakerId, topicId, outlet, from, to, kind, limit, cursor);
+        var search = new StatementSearch(q, speakerId, topicId, outlet, from, to, kind, limit, cursor, rating);
         return Results.Json(await StatementSearchQuery.RunAsync(session, search, cancellation));
     }
 }
