@@ -151,4 +151,38 @@ public static class GetSpeakerScorecardEndpoint
             ? Results.Json(scorecard)
             : Results.Problem(Problems.NotFound("speaker", id));
     }
+
+    /// <summary>
+    /// The scorecard's counts as CSV for spreadsheets: one row per rating (every rating of each scale
+    /// version in use, zero counts included), each carrying the denominator (statements recorded and
+    /// checked, claims rated), under the same <c>asOf</c>, <c>knownAt</c> and <c>labels</c> as the JSON.
+    /// Position shifts per topic are in the JSON scorecard.
+    /// </summary>
+    [WolverineGet("/api/speakers/{id}/scorecard.csv"), RequiresRole(Roles.Reader)]
+    [Tags("Speakers")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, Csv.MediaType)]
+    public static async Task<IResult> GetCsv(Guid id, string? asOf, string? knownAt, string? labels, IQuerySession session, CancellationToken cancellation)
+    {
+        TimeTravel.Read(asOf, knownAt, out var travel);
+        if (await SpeakerScorecards.ReadAsync(session, id, travel, labels == "current", cancellation) is not { } card)
+        {
+            return Results.Problem(Problems.NotFound("speaker", id));
+        }
+
+        return Csv.File(Csv.FileName(card.Name, "scorecard", card.Labels, asOf is null ? null : $"asof-{asOf}", knownAt is null ? null : $"knownat-{knownAt}"),
+            card.Ratings,
+            [
+                new CsvColumn<RatingCount>("speaker", _ => card.Name),
+                new CsvColumn<RatingCount>("scale", rating => rating.Scale),
+                new CsvColumn<RatingCount>("scale_version", rating => Csv.Number(rating.ScaleVersion)),
+                new CsvColumn<RatingCount>("rating_key", rating => rating.Key),
+                new CsvColumn<RatingCount>("rating", rating => rating.Label),
+                new CsvColumn<RatingCount>("rating_value", rating => Csv.Number(rating.Value)),
+                new CsvColumn<RatingCount>("claims", rating => Csv.Number(rating.Claims)),
+                new CsvColumn<RatingCount>("statements", rating => Csv.Number(rating.Statements)),
+                new CsvColumn<RatingCount>("claims_rated", _ => Csv.Number(card.ClaimsRated)),
+                new CsvColumn<RatingCount>("statements_checked", _ => Csv.Number(card.StatementsChecked)),
+                new CsvColumn<RatingCount>("statements_recorded", _ => Csv.Number(card.StatementsRecorded)),
+            ]);
+    }
 }

@@ -98,6 +98,33 @@ public sealed class SpeakerScorecardTests(AppFixture fixture) : ApiContext(fixtu
     }
 
     [Fact]
+    public async Task The_scorecard_downloads_as_csv_with_the_denominator_on_every_row()
+    {
+        var speaker = await Given.SpeakerAsync("=HYPERLINK(\"x\") Cook", await Given.OrganizationAsync());
+        var statement = await Given.StatementAsync(speaker, "We want to be prepared", "2016-01-28");
+        await Given.StatementAsync(speaker, "Another remark", "2016-01-29");
+        var claim = await Given.ClaimAsync("The Pentagon wants to be prepared");
+        await Given.LinkAsync(statement, claim, 1);
+        await Given.VerdictAsync(claim, "true", "2016-02-01");
+
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Reader);
+            s.Get.Url($"/api/speakers/{speaker}/scorecard.csv?asOf=2016-03-01");
+            s.StatusCodeShouldBeOk();
+            s.ContentTypeShouldBe("text/csv; charset=utf-8; header=present");
+        });
+        result.Context.Response.Headers.ContentDisposition.ToString().ShouldContain("scorecard");
+
+        var rows = CsvRows.Parse(await CsvRows.BytesAsync(result));
+        rows.Count.ShouldBe(6);
+        rows.ShouldAllBe(row => row["statements_recorded"] == "2" && row["statements_checked"] == "1" && row["claims_rated"] == "1");
+        rows.Single(row => row["rating_key"] == "true")["claims"].ShouldBe("1");
+        rows.Where(row => row["rating_key"] != "true").ShouldAllBe(row => row["claims"] == "0");
+        rows[0]["speaker"]!.ShouldStartWith("'=HYPERLINK");
+    }
+
+    [Fact]
     public async Task Bad_labels_are_a_400_and_an_unknown_speaker_a_404()
     {
         var speaker = await Given.SpeakerAsync("Someone");
