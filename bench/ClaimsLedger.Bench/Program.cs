@@ -42,6 +42,7 @@ internal static class TimeTravelBench
         {
             builder.UseSetting("CLAIMSLEDGER_DB", connection);
             builder.UseSetting("ClaimsLedger:Schema", "bench");
+            builder.UseSetting("RateLimits:Enabled", "false");
             builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(Encoding.UTF8.GetBytes("bench-only-signing-key-of-32-bytes!!")));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.ConfigureServices(services =>

@@ -51,18 +51,26 @@ public class AppFixture : IAsyncLifetime
     /// Sets a schema up as its owner (what the setup command does), then starts the service on it as
     /// the runtime role, which may insert and read events but not change them.
     /// </summary>
-    public static async Task<IAlbaHost> StartAsync(string schema, Action<IServiceCollection>? configure = null)
+    public static async Task<IAlbaHost> StartAsync(string schema, Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        await using (var setup = await Start(schema, ConnectionString, applySchema: true, configure))
+        await using (var setup = await Start(schema, ConnectionString, applySchema: true, configure, settings))
         {
         }
 
-        return await Start(schema, RuntimeConnectionString, applySchema: false, configure);
+        return await Start(schema, RuntimeConnectionString, applySchema: false, configure, settings);
     }
 
-    private static Task<IAlbaHost> Start(string schema, string connection, bool applySchema, Action<IServiceCollection>? configure) =>
+    private static Task<IAlbaHost> Start(
+        string schema, string connection, bool applySchema, Action<IServiceCollection>? configure, IReadOnlyDictionary<string, string>? settings) =>
         AlbaHost.For<Program>(builder =>
         {
+            // Tests fire requests as one user per role far faster than a person; the limiter has tests of its own.
+            builder.UseSetting("RateLimits:Enabled", "false");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("CLAIMSLEDGER_DB", connection);
             builder.UseSetting("ClaimsLedger:Schema", schema);
             builder.UseSetting("ClaimsLedger:ApplySchemaOnStart", applySchema ? "true" : "false");

@@ -25,6 +25,7 @@ public static class HttpSetup
         });
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddHealthChecks();
+        services.AddClaimsLedgerRateLimits();
         services.AddWolverineHttp();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -54,6 +55,8 @@ public static class HttpSetup
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();
+        // After authentication, so the bucket is the user's; before authorization, so floods of refused calls count too.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimit>();
         app.MapHealthChecks("/health").AllowAnonymous();
