@@ -9,6 +9,7 @@ public static class Configuration
     public static IServiceCollection AddAuditing(this IServiceCollection services)
     {
         services.AddSingleton<EventLog>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<EventLogImporter>();
         services.AddSingleton<ProjectionRebuilds>();
         services.AddSingleton<InlineViewRefresh>();

@@ -21,6 +21,56 @@ public sealed class EventLogTests(AppFixture fixture) : ApiContext(fixture)
     }
 
     [Fact]
+    public async Task Every_read_of_the_log_is_itself_recorded_with_who_what_and_up_to_where()
+    {
+        var auditor = $"auditor-{Guid.NewGuid():N}";
+        var token = Fixture.TokenForUser(auditor, "auditor");
+        var marker = Guid.NewGuid();
+        await Host.Scenario(s =>
+        {
+            s.WithBearerToken(token);
+            s.Get.Url($"/api/events?type=statement_recorded&streamId={marker}");
+            s.StatusCodeShouldBeOk();
+        });
+        await Host.Scenario(s =>
+        {
+            s.WithBearerToken(token);
+            s.Get.Url("/api/events/export?afterSequence=3&throughSequence=7");
+            s.StatusCodeShouldBeOk();
+        });
+        await Given.ProjectionsCaughtUpAsync();
+
+        var (reads, _) = await LogAsync($"type=event_log_read&user={auditor}");
+
+        reads.Count.ShouldBe(2);
+        reads.ShouldAllBe(read => read.User == auditor && read.StreamType == "audit_trail_read");
+        reads[0].Data.GetProperty("endpoint").GetString().ShouldBe("/api/events");
+        reads[0].Data.GetProperty("query").GetString()!.ShouldContain(marker.ToString());
+        reads[1].Data.GetProperty("endpoint").GetString().ShouldBe("/api/events/export");
+        (reads[1].Data.GetProperty("afterSequence").GetInt64(), reads[1].Data.GetProperty("throughSequence").GetInt64()).ShouldBe((3L, 7L));
+        reads[1].Data.GetProperty("highWaterMark").GetInt64().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_refused_read_of_the_log_records_nothing()
+    {
+        var before = await EventCountAsync();
+        await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Reader);
+            s.Get.Url("/api/events");
+            s.StatusCodeShouldBe(403);
+        });
+        await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events?limit=0");
+            s.StatusCodeShouldBe(400);
+        });
+        (await EventCountAsync()).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task The_log_shows_each_event_in_sequence_order_with_every_metadata_field()
     {
         var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());

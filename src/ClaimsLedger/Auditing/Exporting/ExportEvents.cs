@@ -17,15 +17,16 @@ public static class ExportEventsEndpoint
     /// <summary>
     /// The whole log, or a range of it, as NDJSON (one event per line, in sequence order, with every
     /// metadata field), streamed in constant memory. <c>import-events</c> loads such a file into an
-    /// empty database.
+    /// empty database. The read is itself recorded in the log (an <c>event_log_read</c> event).
     /// </summary>
     [WolverineGet("/api/events/export"), RequiresRole(Roles.Auditor)]
     [Tags("Auditing")]
     [Produces("application/x-ndjson")]
-    public static IResult Get(string? from, string? to, long? afterSequence, long? throughSequence, EventLog log, HttpContext context)
+    public static async Task<IResult> Get(string? from, string? to, long? afterSequence, long? throughSequence, EventLog log, AuditTrail trail, HttpContext context)
     {
         EventQuery.Read(null, null, null, from, to, null, out var filter);
         filter = filter with { AfterSequence = afterSequence ?? 0, ThroughSequence = throughSequence };
+        await trail.RecordReadAsync(context, filter, context.RequestAborted);
         context.Response.Headers.ContentDisposition = "attachment; filename=\"claimsledger-events.ndjson\"";
         return Results.Stream(body => log.WriteAsync(body, filter, null, ndjson: true, context.RequestAborted), "application/x-ndjson");
     }

@@ -17,12 +17,13 @@ public static class GetStreamEventsEndpoint
 
     /// <summary>
     /// One stream's history (a statement, speaker, topic or organization), oldest first, with every
-    /// metadata field, paged like the log (up to the high-water mark).
+    /// metadata field, paged like the log (up to the high-water mark). The read is itself recorded in the log.
     /// </summary>
     [WolverineGet("/api/streams/{id}/events"), RequiresRole(Roles.Auditor)]
     [Tags("Auditing")]
     [ProducesResponseType<LogPage>(StatusCodes.Status200OK, "application/json")]
-    public static async Task<IResult> Get(Guid id, string? cursor, int? limit, EventLog log, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(
+        Guid id, string? cursor, int? limit, EventLog log, AuditTrail trail, IQuerySession session, HttpContext context, CancellationToken cancellation)
     {
         if (await session.Events.FetchStreamStateAsync(id, cancellation) is null)
         {
@@ -30,6 +31,7 @@ public static class GetStreamEventsEndpoint
         }
 
         EventQuery.Read(id, null, null, null, null, cursor, out var filter);
+        await trail.RecordReadAsync(context, filter, cancellation);
         return Results.Stream(
             body => log.WriteAsync(body, filter, limit ?? EventQuery.DefaultPage, ndjson: false, CancellationToken.None),
             "application/json");

@@ -17,13 +17,16 @@ public static class GetEventsEndpoint
     /// type, recorded time, user, correlation, causation, headers) and the event data. Filter by stream,
     /// type (e.g. "statement_recorded"), user and recorded time (from/to); page with cursor (a sequence
     /// number) and limit (1-1000). Never returns events beyond the async daemon's high-water mark.
+    /// The read is itself recorded in the log (an <c>event_log_read</c> event: who, when, what range).
     /// </summary>
     [WolverineGet("/api/events"), RequiresRole(Roles.Auditor)]
     [Tags("Auditing")]
     [ProducesResponseType<LogPage>(StatusCodes.Status200OK, "application/json")]
-    public static IResult Get(Guid? streamId, string? type, string? user, string? from, string? to, string? cursor, int? limit, EventLog log)
+    public static async Task<IResult> Get(
+        Guid? streamId, string? type, string? user, string? from, string? to, string? cursor, int? limit, EventLog log, AuditTrail trail, HttpContext context)
     {
         EventQuery.Read(streamId, type, user, from, to, cursor, out var filter);
+        await trail.RecordReadAsync(context, filter, context.RequestAborted);
         return Results.Stream(
             body => log.WriteAsync(body, filter, limit ?? EventQuery.DefaultPage, ndjson: false, CancellationToken.None),
             "application/json");
