@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ClaimsLedger.Statements.GettingDetails;
 using JasperFx.Events;
+using Marten;
 using Marten.Events.Aggregation;
 
 namespace ClaimsLedger.Statements.History;
@@ -37,21 +38,53 @@ public sealed record StatementHistory(Guid Id, IReadOnlyList<StatementState> Sta
             : this with { States = [.. States, new StatementState(e.Version, e.Timestamp, evolve(Current))] };
 }
 
-public sealed partial class StatementHistoryProjection : SingleStreamProjection<StatementHistory, Guid>
+/// <summary>
+/// The first stage of "History". Explicit rather than conventional so it can heal: if the daemon ever
+/// hands it a statement's later event without the state built so far (a missing snapshot), it refolds
+/// that statement from its own stream up to the event instead of failing the whole projection forever.
+/// </summary>
+public sealed class StatementHistoryProjection : SingleStreamProjection<StatementHistory, Guid>
 {
-    public static StatementHistory Create(IEvent<StatementRecorded> e) => StatementHistory.Start(e, StatementDetails.Recorded(e));
+    public StatementHistoryProjection()
+    {
+        // Only a statement stream's events reach this projection.
+        IncludeType<StatementRecorded>();
+        IncludeType<SourceAdded>();
+        IncludeType<QuoteCorrected>();
+        IncludeType<AttributionCorrected>();
+        IncludeType<StatementRetracted>();
+        IncludeType<StatementWithdrawn>();
+        IncludeType<StanceAssessed>();
+        IncludeType<ClaimLinked>();
+    }
 
-    public static StatementHistory Apply(IEvent<SourceAdded> e, StatementHistory history) => history.Then(e, details => details.With(e));
+    public override async ValueTask<StatementHistory?> EvolveAsync(
+        StatementHistory? snapshot, Guid id, IQuerySession session, IEvent e, CancellationToken cancellation)
+    {
+        if (snapshot?.States is not { Count: > 0 } && e.Data is not StatementRecorded && e.Version > 1)
+        {
+            snapshot = null;
+            foreach (var earlier in await session.Events.FetchStreamAsync(id, e.Version - 1, token: cancellation))
+            {
+                snapshot = Fold(snapshot, earlier);
+            }
+        }
 
-    public static StatementHistory Apply(IEvent<QuoteCorrected> e, StatementHistory history) => history.Then(e, details => details.With(e));
+        return Fold(snapshot, e);
+    }
 
-    public static StatementHistory Apply(IEvent<AttributionCorrected> e, StatementHistory history) => history.Then(e, details => details.With(e));
-
-    public static StatementHistory Apply(IEvent<StatementRetracted> e, StatementHistory history) => history.Then(e, details => details.With(e));
-
-    public static StatementHistory Apply(IEvent<StatementWithdrawn> e, StatementHistory history) => history.Then(e, details => details.With(e));
-
-    public static StatementHistory Apply(IEvent<StanceAssessed> e, StatementHistory history) => history.Then(e, details => details.With(e));
-
-    public static StatementHistory Apply(IEvent<ClaimLinked> e, StatementHistory history) => history.Then(e, details => details.With(e));
+    /// <summary>One event onto the history; events a statement stream does not hold leave it as it was.</summary>
+    public static StatementHistory? Fold(StatementHistory? history, IEvent e) => e switch
+    {
+        IEvent<StatementRecorded> recorded => history ?? StatementHistory.Start(e, StatementDetails.Recorded(recorded)),
+        _ when history?.States is not { Count: > 0 } => history,
+        IEvent<SourceAdded> added => history.Then(e, details => details.With(added)),
+        IEvent<QuoteCorrected> corrected => history.Then(e, details => details.With(corrected)),
+        IEvent<AttributionCorrected> corrected => history.Then(e, details => details.With(corrected)),
+        IEvent<StatementRetracted> retracted => history.Then(e, details => details.With(retracted)),
+        IEvent<StatementWithdrawn> withdrawn => history.Then(e, details => details.With(withdrawn)),
+        IEvent<StanceAssessed> assessed => history.Then(e, details => details.With(assessed)),
+        IEvent<ClaimLinked> linked => history.Then(e, details => details.With(linked)),
+        _ => history,
+    };
 }
