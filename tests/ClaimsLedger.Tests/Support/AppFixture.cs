@@ -53,11 +53,16 @@ public class AppFixture : IAsyncLifetime
     /// </summary>
     public static async Task<IAlbaHost> StartAsync(string schema, Action<IServiceCollection>? configure = null)
     {
+        await SetUpSchemaAsync(schema, configure);
+        return await Start(schema, RuntimeConnectionString, applySchema: false, configure);
+    }
+
+    /// <summary>What the setup command does: creates or migrates a schema as its owner.</summary>
+    public static async Task SetUpSchemaAsync(string schema, Action<IServiceCollection>? configure = null)
+    {
         await using (var setup = await Start(schema, ConnectionString, applySchema: true, configure))
         {
         }
-
-        return await Start(schema, RuntimeConnectionString, applySchema: false, configure);
     }
 
     private static Task<IAlbaHost> Start(string schema, string connection, bool applySchema, Action<IServiceCollection>? configure) =>
