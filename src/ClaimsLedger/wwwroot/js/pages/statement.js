@@ -10,7 +10,7 @@ export async function render(main, { params, user }) {
     h('article', { class: 'card' },
       h('blockquote', { class: 'quote large', id: 'statement-quote' }, `“${statement.quote}”`),
       h('p', {}, attribution(statement.attribution), ` · stated ${statement.statedAt} · ${statement.kind}`),
-      statement.retraction ? h('p', { class: 'badge retracted' }, `Retracted: ${statement.retraction.reason ?? ''}`) : null,
+      statement.retraction ? h('p', {}, h('span', { class: 'badge retracted' }, 'Retracted'), ` on ${statement.retraction.retractedAt}`, statement.retraction.note ? `: ${statement.retraction.note}` : '') : null,
       h('p', { class: 'meta' }, `Recorded ${instant(statement.recordedAt)} · version ${statement.version} · ${statement.status}`)),
     section('Sources', table('Where it was reported', ['Outlet', 'Published', 'Via', 'Quote offsets', 'SHA-256 of the text read'],
       statement.sources.map(source => [externalLink(source.url, source.outlet), source.publishedAt ?? '—', source.reportedVia ?? '—',
@@ -39,7 +39,9 @@ export async function render(main, { params, user }) {
 }
 
 function corrections(statement) {
-  const list = statement.corrections ?? statement.quoteCorrections ?? [];
-  if (!list.length) return null;
-  return section('Corrections', h('ul', {}, list.map(correction => h('li', {}, JSON.stringify(correction)))));
+  if (!statement.corrections?.length) return null;
+  return section('Corrections', table('What was corrected, and what it replaced', ['Recorded', 'Kind', 'Reason', 'Before'],
+    statement.corrections.map(correction => [instant(correction.recordedAt), correction.kind, correction.reason,
+      correction.previousQuote ? `“${correction.previousQuote}”`
+        : correction.previousAttribution ? `${correction.previousAttribution.speakerName}${correction.previousAttribution.roleTitle ? `, ${correction.previousAttribution.roleTitle}` : ''}` : '—'])));
 }

@@ -145,7 +145,7 @@ function entryDetail(entry) {
       h('dt', {}, 'Sources'), h('dd', {}, entry.sources.map(source => h('span', { class: 'source' }, externalLink(source.url, source.outlet),
         source.reportedVia ? ` (via ${source.reportedVia})` : ''))),
       h('dt', {}, 'Recorded'), h('dd', {}, instant(entry.recordedAt)),
-      entry.retraction ? [h('dt', {}, 'Retracted'), h('dd', {}, entry.retraction.reason ?? 'yes')] : null),
+      entry.retraction ? [h('dt', {}, 'Retracted'), h('dd', {}, entry.retraction.retractedAt, entry.retraction.note ? `: ${entry.retraction.note}` : '')] : null),
     h('p', {}, h('a', { href: `#/statements/${entry.statementId}` }, 'The statement and its history')));
 }
 
