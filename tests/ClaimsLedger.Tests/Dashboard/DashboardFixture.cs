@@ -18,8 +18,8 @@ namespace ClaimsLedger.Tests.Dashboard;
 
 /// <summary>
 /// The service on a real Kestrel listener (a browser cannot reach Alba's in-memory server), in a schema
-/// of its own, with the example data, one late-recorded statement whose quote carries markup, and an
-/// article waiting for review; and one headless Chromium shared by the collection's tests.
+/// of its own, with the example data, one late-recorded (and later retracted) statement whose quote
+/// carries markup, and an article waiting for review; and one headless Chromium shared by the collection's tests.
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime, IDisposable
 {
@@ -93,6 +93,10 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
         using var editor = Api(Roles.Editor);
         (await editor.PostAsJsonAsync($"/api/statements/{LateStatementId}/stances",
             new { topicId = Sample.Ids["libya"], stance = "considering-options", rationale = "Weighing options", expectedVersion = 1 }))
+            .EnsureSuccessStatusCode();
+        // Walked back later: it stays on the timeline, marked, and no longer counts as a position.
+        (await editor.PostAsJsonAsync($"/api/statements/{LateStatementId}/retraction",
+            new { retractedAt = "2016-01-29", note = "Walked back <i>the next day</i>", expectedVersion = 2 }))
             .EnsureSuccessStatusCode();
 
         var text = await File.ReadAllTextAsync(RepositoryFiles.Path("samples", "articles", "pentagon-libya-demo.txt"));

@@ -23,6 +23,57 @@ public sealed class DashboardTests(DashboardFixture fixture)
 
     private static ILocator Rows(IPage page) => page.Locator("#points tbody tr");
 
+    /// <summary>
+    /// Moves the mouse onto a plotted point: asks the page's own ECharts module (the same module instance
+    /// the dashboard loaded) where the chart drew [index, rank].
+    /// </summary>
+    private static async Task HoverPointAsync(IPage page, int seriesIndex, int index, int rank)
+    {
+        var at = await page.EvaluateAsync<double[]>(
+            @"async ([series, x, y]) => {
+                const echarts = await import('/vendor/echarts-6.1.0/echarts.esm.min.js');
+                const chart = document.getElementById('timeline-chart');
+                const [px, py] = echarts.getInstanceByDom(chart).convertToPixel({ seriesIndex: series }, [x, y]);
+                const box = chart.getBoundingClientRect();
+                return [box.left + px, box.top + py];
+            }", new object[] { seriesIndex, index, rank });
+        await page.Mouse.MoveAsync((float)at[0], (float)at[1]);
+    }
+
+    [Fact]
+    public async Task The_overview_follows_the_positions_feed_while_it_answers_and_resumes_from_the_last_event()
+    {
+        await using var browser = await BrowserSession.OpenAsync(fixture, Roles.Reader);
+        var requests = 0;
+        string? resumedFrom = null;
+        // The feed is another branch's work: stand in for it with one event, then let it disappear.
+        await browser.Page.RouteAsync("**/api/feed/positions", async route =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                route.Request.Headers["authorization"].ShouldStartWith("Bearer ");
+                await route.FulfillAsync(new RouteFulfillOptions
+                {
+                    Status = 200,
+                    ContentType = "text/event-stream",
+                    Body = ": comment\nid: 7\nevent: PositionChanged\ndata: {\"timelineId\":\ndata: \"x\"}\n\n",
+                });
+                return;
+            }
+
+            route.Request.Headers.TryGetValue("last-event-id", out resumedFrom);
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 404 });
+        });
+
+        var page = await browser.GoAsync("#/");
+        var live = page.Locator("#live-status");
+        await Expect(live).ToHaveAttributeAsync("data-messages", "1");
+        // The stream ended: it reconnected by itself, sent Last-Event-ID, found no feed and fell back to polling.
+        await Expect(live).ToContainTextAsync("refresh every");
+        resumedFrom.ShouldBe("7");
+        await browser.ShouldBeCleanAsync();
+    }
+
     [Fact]
     public async Task Signing_in_with_a_pasted_token_shows_the_overview_and_signing_out_forgets_it()
     {
@@ -72,8 +123,19 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var rungs = timeline.Topic.Ladder.Select(rung => rung.Label).ToList();
         axisText.Where(rungs.Contains).Distinct().ShouldBe(rungs);
 
-        // Selecting a point (by keyboard, from the table) shows its statement with the source link.
+        // The walked-back statement stays, marked, off the position line.
+        await Expect(page.Locator("#timeline-chart")).ToHaveAttributeAsync("data-retracted", "1");
+        await Expect(page.Locator($"#points tr.retracted[data-statement='{fixture.LateStatementId}'] .badge")).ToHaveTextAsync("Retracted");
+
+        // Hovering a point shows its quote, speaker, role, stated time, stance and outlet.
         var options = timeline.Entries.ToList().FindIndex(entry => entry.Quote == "looking at military options");
+        await HoverPointAsync(page, seriesIndex: 0, options, timeline.Entries[options].Stance.Rank);
+        var tip = page.Locator("#timeline-chart .tip");
+        await Expect(tip).ToContainTextAsync("looking at military options");
+        await Expect(tip).ToContainTextAsync("Peter Cook, Pentagon spokesman");
+        await Expect(tip).ToContainTextAsync("2016-01-27 · Considering options");
+
+        // Selecting a point (by keyboard, from the table) shows its statement with the source link.
         await page.Locator("#points tbody tr").Nth(options).Locator("button").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#point-detail")).ToContainTextAsync("looking at military options");
@@ -127,6 +189,10 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(row).ToContainTextAsync("Browser test <b>Gazette</b>");
         await row.Locator("button").ClickAsync();
         await Expect(page.Locator("#point-detail")).ToContainTextAsync(DashboardFixture.MarkupQuote);
+        await Expect(page.Locator("#point-detail")).ToContainTextAsync("Walked back <i>the next day</i>");
+        var late = (await TimelineAsync()).Entries.ToList().FindIndex(entry => entry.StatementId == fixture.LateStatementId);
+        await HoverPointAsync(page, seriesIndex: 1, late, rank: 2);
+        await Expect(page.Locator("#timeline-chart .tip")).ToContainTextAsync(DashboardFixture.MarkupQuote);
 
         await page.GotoAsync($"/#/statements/{fixture.LateStatementId}");
         await Expect(page.Locator("#statement-quote")).ToHaveTextAsync($"“{DashboardFixture.MarkupQuote}”");
@@ -206,6 +272,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
             await Expect(Rows(page).First).ToBeVisibleAsync();
             // Nothing but the points table (which scrolls inside its own box) is wider than the screen.
             (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(390);
+            await page.Locator("#timeline-chart").ScrollIntoViewIfNeededAsync();
             await phone.ScreenshotAsync("timeline-phone");
             await phone.ShouldBeCleanAsync();
         }

@@ -37,8 +37,12 @@ export async function render(main) {
     return view.element;
   })]);
 
+  let messages = 0;
   const stop = subscribe('/api/feed/positions', {
-    onMessage: () => fill(shifts, recentShifts),
+    onMessage: () => {
+      live.dataset.messages = String(++messages);
+      fill(shifts, recentShifts);
+    },
     onStatus: state => { live.textContent = state === 'open' ? 'Live: shifts appear as positions change.' : 'Reconnecting to live updates…'; },
     onUnavailable: () => {
       live.textContent = `No live feed here: the lists refresh every ${refreshEvery / 1000} seconds.`;

@@ -46,6 +46,19 @@ export async function render(main, { params, query }) {
     clear(detail).append(entryDetail(entry));
     points.querySelectorAll('tr.selected').forEach(row => row.classList.remove('selected'));
     points.querySelector(`tr[data-index="${index}"]`)?.classList.add('selected');
+    drawn.instance.dispatchAction({ type: 'downplay' });
+    const [seriesIndex, dataIndex] = locate(index);
+    if (dataIndex >= 0) drawn.instance.dispatchAction({ type: 'highlight', seriesIndex, dataIndex });
+  }
+
+  // Which series and data index draw entry `index` (standing entries on the line, retracted ones apart).
+  function locate(index) {
+    const series = drawn.instance.getOption().series ?? [];
+    for (let seriesIndex = 0; seriesIndex < series.length; seriesIndex++) {
+      const dataIndex = (series[seriesIndex].data ?? []).findIndex(item => item.entryIndex === index);
+      if (dataIndex >= 0) return [seriesIndex, dataIndex];
+    }
+    return [0, -1];
   }
 
   async function redraw() {
@@ -60,6 +73,7 @@ export async function render(main, { params, query }) {
       clear(summary).append(summaryView(view, when));
       drawn.update(option(view));
       canvas.dataset.points = String(view.entries.filter(entry => entry.stance.rank >= 0).length);
+      canvas.dataset.retracted = String(view.entries.filter(entry => entry.retracted && entry.stance.rank >= 0).length);
       clear(points).append(pointsTable(view, select));
       clear(shifts).append(shiftsList(view));
       status.textContent = `${view.entries.length} statement(s)` +
@@ -114,7 +128,7 @@ function option(view) {
     tooltip: { trigger: 'item', confine: true, formatter: params => tooltip(view.entries[params.data?.entryIndex]) },
     legend: { top: 0, data: ['Position', 'Retracted'] },
     grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', name: 'Stated', boundaryGap: true, data: view.entries.map(entry => entry.statedAt), axisLabel: { hideOverlap: true } },
+    xAxis: { type: 'category', boundaryGap: true, data: view.entries.map(entry => entry.statedAt), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'category', data: ladder.map(rung => rung.label), boundaryGap: true },
     series: [
       { name: 'Position', type: 'line', step: 'end', symbol: 'circle', data: standing.map(([entry, index]) => point(entry, index)) },
