@@ -39,6 +39,8 @@ if (OfflineCommands.Handles(args))
     return await app.RunJasperFxCommands(args);
 }
 
+// The dashboard's static files, served anonymously ahead of the API pipeline (they hold no data).
+app.UseClaimsLedgerDashboard();
 app.UseClaimsLedgerHttp();
 app.MapWolverineEndpoints(endpoints =>
 {

@@ -53,11 +53,16 @@ public class AppFixture : IAsyncLifetime
     /// </summary>
     public static async Task<IAlbaHost> StartAsync(string schema, Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        await SetUpSchemaAsync(schema, configure, settings);
+        return await Start(schema, RuntimeConnectionString, applySchema: false, configure, settings);
+    }
+
+    /// <summary>What the setup command does: creates or migrates a schema as its owner.</summary>
+    public static async Task SetUpSchemaAsync(string schema, Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string>? settings = null)
+    {
         await using (var setup = await Start(schema, ConnectionString, applySchema: true, configure, settings))
         {
         }
-
-        return await Start(schema, RuntimeConnectionString, applySchema: false, configure, settings);
     }
 
     private static Task<IAlbaHost> Start(
