@@ -2,7 +2,9 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Statements.GettingDetails;
 using ClaimsLedger.Statements.History;
+using ClaimsLedger.Topics.GettingDetails;
 using JasperFx.Events;
+using Marten;
 using Marten.Events.Projections;
 
 namespace ClaimsLedger.Positions;
@@ -81,6 +83,10 @@ public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, I
     }
 }
 
+/// <summary>
+/// Stage 2 of the positions projection: the timelines. When one of them ends a batch with its position changed,
+/// it publishes <see cref="PositionChanged"/>.
+/// </summary>
 public sealed partial class PositionTimelineProjection : MultiStreamProjection<PositionTimeline, string>
 {
     public PositionTimelineProjection()
@@ -90,4 +96,36 @@ public sealed partial class PositionTimelineProjection : MultiStreamProjection<P
 
     public override PositionTimeline? Evolve(PositionTimeline? snapshot, string id, IEvent e) =>
         e.Data is Updated<StatementHistory> updated ? PositionTimeline.Place(snapshot, id, updated.Entity) : snapshot;
+
+    /// <summary>
+    /// Publishes <see cref="PositionChanged"/> when this batch moved the timeline's position. Marten calls this only
+    /// while the daemon runs continuously (never in a rebuild or replay, composite stages included), and hands the
+    /// messages to Wolverine's outbox, which sends them once the batch has committed: a rolled-back batch announces
+    /// nothing. The position before the batch is the timeline as committed, read apart from the batch's own
+    /// uncommitted writes; the daemon builds and commits one batch at a time, so that is exactly the state this batch
+    /// started from. A replay over events the view already holds (the resume after a rebuild) therefore finds nothing
+    /// moved and announces nothing again.
+    /// </summary>
+    public override async ValueTask RaiseSideEffects(IDocumentOperations operations, string id, IEventSlice<PositionTimeline> slice)
+    {
+        if (slice.Snapshot is not { } after)
+        {
+            // No timeline left (every statement withdrawn or attributed elsewhere): no position to announce.
+            return;
+        }
+
+        await using var committed = operations.DocumentStore.QuerySession();
+        var batch = committed.CreateBatchQuery();
+        var beforeRead = batch.Load<PositionTimeline>(id);
+        var topicRead = batch.Load<TopicDetails>(after.TopicId);
+        await batch.Execute();
+        var recordedAt = slice.Events().Select(e => e.Data).OfType<Updated<StatementHistory>>()
+            .Select(updated => updated.Entity.States[^1].KnownFrom)
+            .DefaultIfEmpty(DateTimeOffset.MinValue)
+            .Max();
+        if (await topicRead is { } topic && PositionChanged.Between(await beforeRead, after, topic, recordedAt) is { } change)
+        {
+            slice.PublishMessage(change);
+        }
+    }
 }
