@@ -119,6 +119,10 @@ public sealed class PositionFeedEvents(LiveFeed feed, FeedFilter filter) : IResu
             {
                 // The client went away: the stream is over.
             }
+            catch (IOException)
+            {
+                // The connection broke while writing, before the server noticed the client had gone.
+            }
         }
     }
 
