@@ -72,6 +72,29 @@ public sealed class PositionFeedTests(AppFixture fixture) : ApiContext(fixture)
     }
 
     [Fact]
+    public async Task Moves_the_daemon_takes_together_are_each_announced_in_the_order_they_were_recorded()
+    {
+        var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        var libya = await Given.TopicAsync();
+        using var cooks = Subscribe(new FeedFilter(SpeakerId: cook));
+
+        // No waiting in between: the daemon may take these in one batch or several; the announcements are the same.
+        var january = await Given.AssessedStatementAsync(cook, libya, "looking at military options", "2016-01-27", "considering-options");
+        var february = await Given.AssessedStatementAsync(cook, libya, "we are preparing", "2016-02-10", "preparing");
+        var march = await Given.AssessedStatementAsync(cook, libya, "not going to happen", "2016-03-15", "ruled-out");
+        await Given.ProjectionsCaughtUpAsync();
+
+        var moves = new[] { await cooks.NextAsync(), await cooks.NextAsync(), await cooks.NextAsync() };
+        moves.Select(move => (move.Previous?.Key, move.Stance.Key, move.Rating, move.StatementId)).ShouldBe(
+        [
+            (null, "considering-options", null, january),
+            ("considering-options", "preparing", FlipRating.HalfFlip, february),
+            ("preparing", "ruled-out", FlipRating.FullFlop, march),
+        ]);
+        moves.Select(move => move.RecordedAt).ShouldBeInOrder();
+    }
+
+    [Fact]
     public async Task The_feed_endpoint_streams_each_change_as_a_position_changed_event_with_json_data_and_lets_go_when_the_client_leaves()
     {
         var pentagon = await Given.OrganizationAsync();
