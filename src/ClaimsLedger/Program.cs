@@ -1,4 +1,5 @@
 using ClaimsLedger.Auditing;
+using ClaimsLedger.Feed;
 using ClaimsLedger.Ledger;
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
@@ -20,6 +21,7 @@ builder.Services.AddClaimsLedgerHttp();
 builder.Services.AddClaimsLedgerStorage(builder.Configuration);
 builder.Services.AddAuditing();
 builder.Services.AddLedger();
+builder.Services.AddLiveFeed();
 builder.Services.AddOptions<ClaimsLedger.Claims.ClaimReviews.NewsroomOptions>()
     .BindConfiguration(ClaimsLedger.Claims.ClaimReviews.NewsroomOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Host.UseWolverine(options =>
@@ -29,6 +31,7 @@ builder.Host.UseWolverine(options =>
     // Message storage is created by the setup command, as the schema owner.
     options.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
     options.Policies.AutoApplyTransactions();
+    options.AddLiveFeed();
     options.UseRuntimeCompilation();
 });
 

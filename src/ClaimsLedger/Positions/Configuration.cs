@@ -1,3 +1,5 @@
+using ClaimsLedger.Positions.ReviewingShifts;
+using JasperFx.Events.Projections;
 using Marten;
 
 namespace ClaimsLedger.Positions;
@@ -8,6 +10,7 @@ public static class Configuration
     /// Timelines are second-stage members of the async "History" composite (see Statements): they fold
     /// each statement's history, as Marten hands it over for that exact point of the log, into per
     /// actor x topic timelines and their bitemporal revisions, so a rebuild gives what the live daemon gave.
+    /// Editors' judgements of shifts live on a review stream per timeline, read through an inline view.
     /// </summary>
     public static StoreOptions AddPositions(this StoreOptions options)
     {
@@ -16,6 +19,8 @@ public static class Configuration
             composite.Add<PositionTimelineProjection>(2);
             composite.Add<TimelineRevisionProjection>(2);
         });
+        // Inline: an editor reads the judgement they just made; one document per timeline's review stream.
+        options.Projections.Add<ShiftReviewDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<TimelineRevision>()
             .Duplicate(revision => revision.TimelineId)
             .Duplicate(revision => revision.KnownFrom)

@@ -2,7 +2,9 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Statements.GettingDetails;
 using ClaimsLedger.Statements.History;
+using ClaimsLedger.Topics.GettingDetails;
 using JasperFx.Events;
+using Marten;
 using Marten.Events.Projections;
 
 namespace ClaimsLedger.Positions;
@@ -81,6 +83,10 @@ public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, I
     }
 }
 
+/// <summary>
+/// Stage 2 of the positions projection: the timelines. Each move a batch makes to a timeline's position is
+/// published as <see cref="PositionChanged"/>.
+/// </summary>
 public sealed partial class PositionTimelineProjection : MultiStreamProjection<PositionTimeline, string>
 {
     public PositionTimelineProjection()
@@ -90,4 +96,49 @@ public sealed partial class PositionTimelineProjection : MultiStreamProjection<P
 
     public override PositionTimeline? Evolve(PositionTimeline? snapshot, string id, IEvent e) =>
         e.Data is Updated<StatementHistory> updated ? PositionTimeline.Place(snapshot, id, updated.Entity) : snapshot;
+
+    /// <summary>
+    /// Publishes <see cref="PositionChanged"/> for each move of the timeline's position in this batch. Marten calls this
+    /// only while the daemon runs continuously (never in a rebuild or replay, composite stages included), and hands the
+    /// messages to Wolverine's outbox, which sends them once the batch has committed: a rolled-back batch announces
+    /// nothing. The position before the batch is the timeline as committed, read apart from the batch's own uncommitted
+    /// writes; the daemon builds and commits one batch at a time, so that is exactly the state this batch started from.
+    /// From there the batch's statement updates are placed again one by one, in recorded order, through the same pure
+    /// <see cref="PositionTimeline.Place"/> as <see cref="Evolve"/>, so several statements taken in one batch still
+    /// announce each move they made. A replay over events the view already holds (the resume after a rebuild)
+    /// therefore finds nothing moved and announces nothing again.
+    /// </summary>
+    public override async ValueTask RaiseSideEffects(IDocumentOperations operations, string id, IEventSlice<PositionTimeline> slice)
+    {
+        var updates = slice.Events().Select(e => e.Data).OfType<Updated<StatementHistory>>()
+            .Select(updated => updated.Entity)
+            .OrderBy(history => history.States[^1].KnownFrom)
+            .ToList();
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        await using var committed = operations.DocumentStore.QuerySession();
+        var batch = committed.CreateBatchQuery();
+        var beforeRead = batch.Load<PositionTimeline>(id);
+        var topicRead = batch.Load<TopicDetails>(TimelineKey.Parse(id).TopicId);
+        await batch.Execute();
+        if (await topicRead is not { } topic)
+        {
+            return;
+        }
+
+        var timeline = await beforeRead;
+        foreach (var history in updates)
+        {
+            var next = PositionTimeline.Place(timeline, id, history);
+            if (next is not null && PositionChanged.Between(timeline, next, topic, history.States[^1].KnownFrom) is { } change)
+            {
+                slice.PublishMessage(change);
+            }
+
+            timeline = next;
+        }
+    }
 }

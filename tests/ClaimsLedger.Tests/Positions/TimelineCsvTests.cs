@@ -50,7 +50,7 @@ public sealed class TimelineCsvTests(AppFixture fixture) : ApiContext(fixture)
         rows[0].Keys.ShouldBe(
         [
             "stated_at", "speaker", "role", "organization", "quote", "kind", "stance_key", "stance_label", "retracted", "outlets", "source_urls",
-            "statement_id", "shift",
+            "statement_id", "shift", "editorial_status", "editorial_rating", "editorial_reason",
         ]);
         rows.Select(row => row["statement_id"]).ShouldBe([january.ToString(), february.ToString(), walkedBack.ToString(), march.ToString()]);
         rows.Select(row => (row["stated_at"], row["stance_key"], row["retracted"], row["shift"])).ShouldBe(
@@ -164,7 +164,7 @@ public sealed class TimelineCsvTests(AppFixture fixture) : ApiContext(fixture)
             s.StatusCodeShouldBeOk();
         });
         Encoding.UTF8.GetString(await CsvRows.BytesAsync(empty)).ShouldBe(
-            "\uFEFFstated_at,speaker,role,organization,quote,kind,stance_key,stance_label,retracted,outlets,source_urls,statement_id,shift\r\n");
+            "\uFEFFstated_at,speaker,role,organization,quote,kind,stance_key,stance_label,retracted,outlets,source_urls,statement_id,shift,editorial_status,editorial_rating,editorial_reason\r\n");
 
         await this.ShouldBeRefusedAsync(s =>
         {

@@ -122,7 +122,7 @@ public sealed class RebuildTests(ReplayFixture fixture) : HostContext(fixture)
 
         status.HighWaterMark.ShouldBe(status.LastSequence);
         status.Projections.Select(projection => projection.Name).ShouldBe(
-            ["OrganizationDetails", "SpeakerDetails", "TopicDetails", "StatementDetails", "ArticleReview", "ArticleSummary", "RatingScaleDetails", "ClaimHistory", "History"], ignoreOrder: true);
+            ["OrganizationDetails", "SpeakerDetails", "TopicDetails", "StatementDetails", "ArticleReview", "ArticleSummary", "RatingScaleDetails", "ClaimHistory", "ShiftReviewDetails", "History"], ignoreOrder: true);
         status.Projections.Single(projection => projection.Name == "History").Lifecycle.ShouldBe("async");
         status.Projections.ShouldAllBe(projection => projection.Lag == 0 && projection.Rebuild!.Error == null && !projection.Rebuild.Running);
     }

@@ -2,6 +2,7 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using ClaimsLedger.Organizations.GettingDetails;
+using ClaimsLedger.Positions.ReviewingShifts;
 using ClaimsLedger.Speakers.GettingDetails;
 using ClaimsLedger.Topics.GettingDetails;
 using Marten;
@@ -16,7 +17,9 @@ public static class GetPositionTimelineEndpoint
 
     /// <summary>
     /// Where an organization has stood on a topic: every assessed statement made in one of its roles,
-    /// in stated-time order, the shifts between them with their Flip rating, and its current position.
+    /// in stated-time order, the shifts between them with their Flip rating (and the editor's judgement in force on
+    /// each: confirmed, or overridden with a reason, by whom and when), the shifts editors recorded that the
+    /// computation misses, its current position, and <c>reviewVersion</c>, the version to send when reviewing shifts.
     /// <c>asOf</c> answers where it stood at that stated moment; <c>knownAt</c>, what we had recorded by
     /// then; both together, "as known on K, where did it stand on A".
     /// </summary>
@@ -32,7 +35,9 @@ public static class GetPositionTimelineEndpoint
     /// An organization's position timeline on a topic as a CSV download, one row per statement in stated-time order:
     /// stated_at, speaker, role, organization, quote, kind, stance_key, stance_label, retracted, outlets ("; "
     /// between), source_urls (spaces between), statement_id, and shift: the Flip rating of the shift into the entry
-    /// (No Flip, Half Flip, Full Flop; none for the first standing entry and for retracted ones). The same
+    /// (No Flip, Half Flip, Full Flop; none for the first standing entry and for retracted ones); then the editor's
+    /// judgement of that shift: editorial_status (confirmed, overridden, unreviewed, or none without a shift),
+    /// editorial_rating (the rating the editor gave) and editorial_reason. The same
     /// <c>asOf</c> and <c>knownAt</c> as the JSON timeline. UTF-8 with a byte order mark; cells that a spreadsheet
     /// would run as a formula start with an apostrophe.
     /// </summary>
@@ -46,8 +51,9 @@ public static class GetPositionTimelineEndpoint
 
     /// <summary>
     /// Where a speaker has stood on a topic: their assessed statements in stated-time order, the shifts
-    /// between them with their Flip rating, and their current position; <c>asOf</c> and <c>knownAt</c>
-    /// as for organizations.
+    /// between them with their Flip rating and the editor's judgement in force on each, the shifts editors recorded,
+    /// and their current position; <c>asOf</c> and <c>knownAt</c> as for organizations (a judgement or a record
+    /// counts from when it was recorded; a recorded shift once all its statements had been stated).
     /// </summary>
     [WolverineGet("/api/positions/speakers/{speakerId}/topics/{topicId}"), RequiresRole(Roles.Reader)]
     [Tags("Positions")]
@@ -61,7 +67,9 @@ public static class GetPositionTimelineEndpoint
     /// A speaker's position timeline on a topic as a CSV download, one row per statement in stated-time order:
     /// stated_at, speaker, role, organization, quote, kind, stance_key, stance_label, retracted, outlets ("; "
     /// between), source_urls (spaces between), statement_id, and shift: the Flip rating of the shift into the entry
-    /// (No Flip, Half Flip, Full Flop; none for the first standing entry and for retracted ones). The same
+    /// (No Flip, Half Flip, Full Flop; none for the first standing entry and for retracted ones); then the editor's
+    /// judgement of that shift: editorial_status (confirmed, overridden, unreviewed, or none without a shift),
+    /// editorial_rating (the rating the editor gave) and editorial_reason. The same
     /// <c>asOf</c> and <c>knownAt</c> as the JSON timeline. UTF-8 with a byte order mark; cells that a spreadsheet
     /// would run as a formula start with an apostrophe.
     /// </summary>
@@ -82,11 +90,14 @@ public static class GetPositionTimelineEndpoint
         TActor? actor;
         TopicDetails? topic;
         IReadOnlyList<TimelineEntry> entries;
+        ShiftReviewDetails? review;
         if (travel.KnownAt is { } knownBy)
         {
             actor = await travel.LoadAsync<TActor>(session, key.ActorId, cancellation);
             topic = await travel.LoadAsync<TopicDetails>(session, key.TopicId, cancellation);
             entries = await KnownEntriesAsync(session, key, knownBy, cancellation);
+            // Its entries are only ever added, each with its recorded time: WithReview keeps those recorded by knownAt.
+            review = await session.LoadAsync<ShiftReviewDetails>(ShiftReview.StreamId(key), cancellation);
         }
         else
         {
@@ -94,8 +105,9 @@ public static class GetPositionTimelineEndpoint
             var actorRead = batch.Load<TActor>(key.ActorId);
             var topicRead = batch.Load<TopicDetails>(key.TopicId);
             var timelineRead = batch.Load<PositionTimeline>(key.ToString());
+            var reviewRead = batch.Load<ShiftReviewDetails>(ShiftReview.StreamId(key));
             await batch.Execute(cancellation);
-            (actor, topic, entries) = (await actorRead, await topicRead, (await timelineRead)?.Entries ?? []);
+            (actor, topic, entries, review) = (await actorRead, await topicRead, (await timelineRead)?.Entries ?? [], await reviewRead);
         }
 
         if (actor is null)
@@ -105,7 +117,7 @@ public static class GetPositionTimelineEndpoint
 
         return topic is null
             ? Results.Problem(Problems.NotFound("topic", key.TopicId))
-            : answer(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(actor)), topic, AsOf(entries, travel)));
+            : answer(PositionTimelineView.Of(new ActorRef(key.Kind, key.ActorId, nameOf(actor)), topic, AsOf(entries, travel)).WithReview(review, travel));
     }
 
     /// <summary>A timeline's entries as known at knownAt and stated by asOf, in stated-time order.</summary>

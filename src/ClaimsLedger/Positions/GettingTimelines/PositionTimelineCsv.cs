@@ -1,4 +1,5 @@
 using ClaimsLedger.Infrastructure.Http;
+using ClaimsLedger.Positions.ReviewingShifts;
 using ClaimsLedger.Statements;
 
 namespace ClaimsLedger.Positions.GettingTimelines;
@@ -14,8 +15,12 @@ namespace ClaimsLedger.Positions.GettingTimelines;
 /// <item><c>outlets</c> (separated by "; ") and <c>source_urls</c> (separated by spaces, which URLs cannot hold);</item>
 /// <item><c>statement_id</c>;</item>
 /// <item><c>shift</c>: the shift into this entry from the previous standing one: No Flip, Half Flip or Full Flop,
-/// or none for the first standing entry and for retracted entries, which shifts skip.</item>
+/// or none for the first standing entry and for retracted entries, which shifts skip;</item>
+/// <item><c>editorial_status</c>: the editor's judgement in force on that shift: confirmed, overridden or unreviewed
+/// (none where there is no shift); <c>editorial_rating</c>: the rating the editor gave (the confirmed one, or the
+/// overriding one), empty otherwise; <c>editorial_reason</c>: the override's reason or the confirmation's note.</item>
 /// </list>
+/// Shifts an editor recorded across several entries are not rows of their own here: they are in the JSON timeline.
 /// </summary>
 public static class PositionTimelineCsv
 {
@@ -34,6 +39,15 @@ public static class PositionTimelineCsv
         new("source_urls", row => string.Join(' ', row.Entry.Sources.Select(source => source.Url).OfType<string>().Distinct())),
         new("statement_id", row => row.Entry.StatementId.ToString()),
         new("shift", row => row.Shift is { } shift ? LabelOf(shift.Rating) : "none"),
+        new("editorial_status", row => row.Shift switch
+        {
+            null => "none",
+            { Editorial: null } => "unreviewed",
+            { Editorial.Judgement: ShiftJudgement.Confirmed } => "confirmed",
+            _ => "overridden",
+        }),
+        new("editorial_rating", row => row.Shift?.Editorial is { } editorial ? LabelOf(editorial.Rating) : null),
+        new("editorial_reason", row => row.Shift?.Editorial?.Reason),
     ];
 
     public static IResult File(PositionTimelineView view, string? asOf, string? knownAt)

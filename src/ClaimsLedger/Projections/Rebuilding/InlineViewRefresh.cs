@@ -3,6 +3,7 @@ using ClaimsLedger.Ingestion;
 using ClaimsLedger.Ingestion.GettingDetails;
 using ClaimsLedger.Organizations;
 using ClaimsLedger.Organizations.GettingDetails;
+using ClaimsLedger.Positions.ReviewingShifts;
 using ClaimsLedger.RatingScales;
 using ClaimsLedger.RatingScales.GettingDetails;
 using ClaimsLedger.Speakers;
@@ -39,6 +40,7 @@ public sealed class InlineViewRefresh(IDocumentStore store)
             ["ArticleSummary"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ArticleSummary, Article>(progress, cancellation),
             ["RatingScaleDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<RatingScaleDetails, RatingScale>(progress, cancellation),
             ["ClaimHistory"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ClaimHistory, Claim>(progress, cancellation),
+            ["ShiftReviewDetails"] = (refresh, progress, cancellation) => refresh.RefreshAsync<ShiftReviewDetails, ShiftReview>(progress, cancellation),
         };
 
     public static bool Handles(string projection) => Views.ContainsKey(projection);
