@@ -75,6 +75,42 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_statement_recorded_through_the_api_appears_on_the_open_overview_without_a_reload()
+    {
+        await using var browser = await BrowserSession.OpenAsync(fixture, Roles.Reader);
+        var page = await browser.GoAsync("#/");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Live:");
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        using var editor = fixture.Api(Roles.Editor);
+        var topic = await editor.PostAsJsonAsync("/api/topics", new
+        {
+            title = $"Live topic {Guid.NewGuid():N}",
+            ladder = new[] { new { key = "ruled-out", label = "Ruled out" }, new { key = "acting", label = "Acting" } },
+        });
+        topic.EnsureSuccessStatusCode();
+        var topicId = (await topic.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        const string quote = "We have carried out a strike, live on the overview";
+        var recorded = await editor.PostAsJsonAsync("/api/statements", new
+        {
+            speakerId = fixture.Sample.Ids["cook"],
+            quote,
+            kind = "direct",
+            statedAt = "2016-03-01",
+            topicIds = new[] { topicId },
+            source = new { outlet = "Live Wire", url = "https://example.org/live" },
+        });
+        recorded.EnsureSuccessStatusCode();
+        var statementId = (await recorded.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        (await editor.PostAsJsonAsync($"/api/statements/{statementId}/stances", new { topicId, stance = "acting", expectedVersion = 1 })).EnsureSuccessStatusCode();
+
+        // The position moved; the feed says so after commit and the open page redraws its lists.
+        await Expect(page.Locator("#recent-statements")).ToContainTextAsync(quote, new() { Timeout = 30_000 });
+        (await page.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue();
+        await browser.ShouldBeCleanAsync();
+    }
+
+    [Fact]
     public async Task Signing_in_with_a_pasted_token_shows_the_overview_and_signing_out_forgets_it()
     {
         await using var browser = await BrowserSession.OpenAsync(fixture, role: null);
@@ -90,8 +126,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(page.Locator("#timeline-list")).ToContainTextAsync("U.S. Department of Defense");
         await Expect(page.Locator("#projection-health")).ToContainTextAsync("History");
         await Expect(page.Locator("#activity svg").First).ToBeVisibleAsync();
-        // The positions feed is not on this branch: the overview says so and polls instead.
-        await Expect(page.Locator("#live-status")).ToContainTextAsync("refresh every");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Live:");
         await browser.ScreenshotAsync("overview");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -41,7 +41,8 @@ export async function render(main) {
   const stop = subscribe('/api/feed/positions', {
     onMessage: () => {
       live.dataset.messages = String(++messages);
-      fill(shifts, recentShifts);
+      // A position moved: a statement was recorded or assessed, so both lists may have changed.
+      refreshLists();
     },
     onStatus: state => { live.textContent = state === 'open' ? 'Live: shifts appear as positions change.' : 'Reconnecting to live updates…'; },
     onUnavailable: () => {
