@@ -34,6 +34,7 @@ public sealed class LoadSampleCommand : JasperFxAsyncCommand<LoadSampleInput>
             {
                 Console.WriteLine($"  Position of {organization.Name} on \"{topic.Title}\": " +
                                   $"{input.UrlFlag}/api/positions/organizations/{result.Ids[organization.Ref]}/topics/{result.Ids[topic.Ref]}");
+                Console.WriteLine($"    on the dashboard: {input.UrlFlag}/#/timeline/organizations/{result.Ids[organization.Ref]}/{result.Ids[topic.Ref]}");
             }
         }
 
