@@ -90,10 +90,14 @@ public sealed class DashboardTests(DashboardFixture fixture)
         });
         topic.EnsureSuccessStatusCode();
         var topicId = (await topic.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
-        const string quote = "We have carried out a strike, live on the overview";
+        // A made-up speaker: the screenshots must not put invented words in a real official's mouth.
+        var speaker = await editor.PostAsJsonAsync("/api/speakers", new { name = "Live Test Speaker", kind = "person" });
+        speaker.EnsureSuccessStatusCode();
+        var speakerId = (await speaker.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        const string quote = "A test statement, recorded while the overview is open";
         var recorded = await editor.PostAsJsonAsync("/api/statements", new
         {
-            speakerId = fixture.Sample.Ids["cook"],
+            speakerId,
             quote,
             kind = "direct",
             statedAt = "2016-03-01",
