@@ -109,7 +109,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         (await editor.PostAsJsonAsync($"/api/statements/{statementId}/stances", new { topicId, stance = "acting", expectedVersion = 1 })).EnsureSuccessStatusCode();
 
         // The position moved; the feed says so after commit and the open page redraws its lists.
-        await Expect(page.Locator("#recent-statements")).ToContainTextAsync(quote, new() { Timeout = 30_000 });
+        await Expect(page.Locator("#recent-statements")).ToContainTextAsync(quote, new() { Timeout = 45_000 });
         (await page.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue();
         await browser.ShouldBeCleanAsync();
     }

@@ -7,9 +7,18 @@ using Shouldly;
 
 namespace ClaimsLedger.Tests.Feed;
 
+/// <summary>A host of its own: what the feed announces must not depend on other tests' rebuilds and imports.</summary>
+public sealed class FeedRebuildFixture : AppFixture;
+
+[CollectionDefinition(Name)]
+public sealed class FeedRebuildCollection : ICollectionFixture<FeedRebuildFixture>
+{
+    public const string Name = "feed-rebuild";
+}
+
 /// <summary>A rebuild replays the whole log into the timelines, and must not announce old changes again.</summary>
-[Collection(ReplayCollection.Name)]
-public sealed class FeedRebuildTests(ReplayFixture fixture) : HostContext(fixture)
+[Collection(FeedRebuildCollection.Name)]
+public sealed class FeedRebuildTests(FeedRebuildFixture fixture) : HostContext(fixture)
 {
     [Fact]
     public async Task Rebuilding_the_positions_projection_publishes_no_old_changes()

@@ -44,9 +44,15 @@ export async function render(main) {
       // A position moved: a statement was recorded or assessed, so both lists may have changed.
       refreshLists();
     },
-    onStatus: state => { live.textContent = state === 'open' ? 'Live: shifts appear as positions change.' : 'Reconnecting to live updates…'; },
+    onStatus: state => {
+      live.textContent = state === 'open' ? 'Live: shifts appear as positions change.' : 'Reconnecting to live updates…';
+      // The feed drops messages for a subscriber that falls behind (by design, so it never blocks):
+      // a slow refresh stays on as a safety net while live.
+      if (state === 'open' && !timer) timer = setInterval(refreshLists, refreshEvery);
+    },
     onUnavailable: () => {
       live.textContent = `No live feed here: the lists refresh every ${refreshEvery / 1000} seconds.`;
+      clearInterval(timer);
       timer = setInterval(refreshLists, refreshEvery);
     },
   });
