@@ -115,6 +115,35 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task An_auditor_sees_each_event_of_a_statement_proved_in_the_latest_checkpoint_by_the_browser_itself()
+    {
+        using var auditorApi = fixture.Api(Roles.Auditor);
+        var issued = await auditorApi.PostAsync("/api/ledger/checkpoints", null);
+        issued.EnsureSuccessStatusCode();
+        var statement = fixture.Sample.Ids["cook-military-options"];
+
+        await using var browser = await BrowserSession.OpenAsync(fixture, Roles.Auditor);
+        var page = await browser.GoAsync($"#/statements/{statement}");
+
+        await Expect(page.Locator("#ledger-checkpoint")).ToContainTextAsync("Latest signed checkpoint");
+        // Recorded, assessed, linked to the example claim: all precede the checkpoint, and every path leads to its root.
+        await Expect(page.Locator("#stream-events [data-proof=verified]")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#stream-events tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#stream-events [data-proof=failed]")).ToHaveCountAsync(0);
+
+        // The same check refuses a root the path does not lead to.
+        var checkpoint = await (await auditorApi.GetAsync("/api/ledger/checkpoints/latest")).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var proof = await (await auditorApi.GetAsync($"/api/ledger/proofs/inclusion?sequence=1&treeSize={checkpoint.GetProperty("treeSize").GetInt64()}"))
+            .Content.ReadAsStringAsync();
+        var root = checkpoint.GetProperty("rootHash").GetString()!;
+        var tampered = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("not the root"u8));
+        const string check = "async ([proof, root]) => (await import('/js/merkle.js')).verifyInclusion(JSON.parse(proof), root)";
+        (await page.EvaluateAsync<bool>(check, new object[] { proof, root })).ShouldBeTrue();
+        (await page.EvaluateAsync<bool>(check, new object[] { proof, tampered })).ShouldBeFalse();
+        await browser.ShouldBeCleanAsync();
+    }
+
+    [Fact]
     public async Task Signing_in_with_a_pasted_token_shows_the_overview_and_signing_out_forgets_it()
     {
         await using var browser = await BrowserSession.OpenAsync(fixture, role: null);

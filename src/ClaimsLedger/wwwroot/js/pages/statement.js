@@ -1,6 +1,7 @@
 // One statement: its current quote, attribution, sources, stances, claims and corrections; for
 // auditors, every event of its stream with who recorded it and when.
 import { h, get, section, table, externalLink, instant, attribution, heading, problemView } from '../shared.js';
+import { verifyInclusion } from '../merkle.js';
 
 export const name = 'statement';
 
@@ -30,8 +31,14 @@ export async function render(main, { params, user }) {
     main.append(section('Event stream (auditor)', events));
     try {
       const page = await get(`/api/streams/${params.id}/events`);
-      events.append(table('Every event of this statement, in order', ['Version', 'Sequence', 'Type', 'Recorded', 'By', 'Correlation'],
-        page.items.map(event => [String(event.version), String(event.sequence), event.type, instant(event.recordedAt), event.user ?? '', h('code', {}, event.correlationId ?? '')])));
+      const checkpoint = await get('/api/ledger/checkpoints/latest').catch(() => null);
+      const rows = await Promise.all(page.items.map(async event => [String(event.version), String(event.sequence), event.type,
+        instant(event.recordedAt), event.user ?? '', h('code', {}, event.correlationId ?? ''), await ledgerStatus(event, checkpoint)]));
+      events.append(
+        h('p', { class: 'meta', id: 'ledger-checkpoint' }, checkpoint
+          ? `Latest signed checkpoint: ${checkpoint.treeSize} events, issued ${instant(checkpoint.createdAt)}.`
+          : 'No checkpoint yet: events are proved once a checkpoint covers them.'),
+        table('Every event of this statement, in order', ['Version', 'Sequence', 'Type', 'Recorded', 'By', 'Correlation', 'Ledger'], rows));
     } catch (error) {
       events.append(problemView(error));
     }
@@ -44,4 +51,18 @@ function corrections(statement) {
     statement.corrections.map(correction => [instant(correction.recordedAt), correction.kind, correction.reason,
       correction.previousQuote ? `“${correction.previousQuote}”`
         : correction.previousAttribution ? `${correction.previousAttribution.speakerName}${correction.previousAttribution.roleTitle ? `, ${correction.previousAttribution.roleTitle}` : ''}` : '—'])));
+}
+
+/** Whether the event is proved in the latest checkpoint: the inclusion proof is checked here, in the browser. */
+async function ledgerStatus(event, checkpoint) {
+  if (!checkpoint) return h('span', { class: 'muted' }, 'not yet checkpointed');
+  if (event.sequence > checkpoint.treeSize) return h('span', { class: 'muted' }, 'after the latest checkpoint');
+  try {
+    const proof = await get('/api/ledger/proofs/inclusion', { sequence: event.sequence, treeSize: checkpoint.treeSize });
+    return await verifyInclusion(proof, checkpoint.rootHash)
+      ? h('span', { class: 'badge proved', 'data-proof': 'verified' }, `proved in checkpoint ${checkpoint.treeSize}`)
+      : h('span', { class: 'badge retracted', 'data-proof': 'failed' }, 'proof does not match the checkpoint');
+  } catch (error) {
+    return problemView(error);
+  }
 }
