@@ -148,18 +148,18 @@ public static class GetClaimReviewEndpoint
     [Produces("application/ld+json")]
     public static async Task<IResult> Get(Guid id, Guid verdictId, IQuerySession session, IOptions<NewsroomOptions> newsroom, CancellationToken cancellation)
     {
-        if (await ClaimHistoryReader.ReadAsync(session, id, TimeTravel.Live, cancellation) is not { } claim)
+        if (await session.LoadAsync<ClaimHistory>(id, cancellation) is not { } history)
         {
             return Results.Problem(Problems.NotFound("claim", id));
         }
 
+        var scale = (await RatingScales.GettingDetails.RatingScales.LoadAsync(session, history.RatingScaleId, TimeTravel.Live, cancellation))!.ToScale();
+        var claim = await ClaimHistoryReader.ReadAsync(session, history, scale, TimeTravel.Live, cancellation);
         if (claim.Verdicts.FirstOrDefault(verdict => verdict.VerdictId == verdictId) is not { } found)
         {
             return Results.Problem(Problems.NotFound("verdict", verdictId));
         }
 
-        var history = (await session.LoadAsync<ClaimHistory>(id, cancellation))!;
-        var scale = (await RatingScales.GettingDetails.RatingScales.LoadAsync(session, history.RatingScaleId, TimeTravel.Live, cancellation))!.ToScale();
         var version = scale.Version(found.Rating.ScaleVersion)!;
         var document = ClaimReviewDocument.Of(claim, found, version.Best, version.Worst, newsroom.Value);
         return Results.Text(document.ToJsonString(), "application/ld+json; charset=utf-8");

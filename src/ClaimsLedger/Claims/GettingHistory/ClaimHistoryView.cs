@@ -81,6 +81,12 @@ public static class ClaimHistoryReader
         }
 
         var scale = (await RatingScales.GettingDetails.RatingScales.LoadAsync(session, history.RatingScaleId, travel, cancellation))!.ToScale();
+        return await ReadAsync(session, history, scale, travel, cancellation);
+    }
+
+    /// <summary>The view of a claim already loaded with its scale (callers that need the scale too read each once).</summary>
+    public static async Task<ClaimHistoryView> ReadAsync(IQuerySession session, ClaimHistory history, RatingScale scale, TimeTravel travel, CancellationToken cancellation)
+    {
         var verdicts = Verdicts(history, scale, travel);
         var statements = await StatementsAsync(session, history, travel, cancellation);
 
