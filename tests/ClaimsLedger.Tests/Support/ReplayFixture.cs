@@ -16,11 +16,13 @@ public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>
 /// <summary>Every stored view document of a schema, for comparing two builds of the same log.</summary>
 public static class Views
 {
-    public static async Task<SortedDictionary<string, string>> SnapshotAsync(IDocumentStore store)
+    public static Task<SortedDictionary<string, string>> SnapshotAsync(IDocumentStore store) =>
+        SnapshotAsync(store.Options.Events.DatabaseSchemaName, AppFixture.ConnectionString);
+
+    public static async Task<SortedDictionary<string, string>> SnapshotAsync(string schema, string database)
     {
-        var schema = store.Options.Events.DatabaseSchemaName;
         var documents = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        await using var connection = new NpgsqlConnection(AppFixture.ConnectionString);
+        await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand(
