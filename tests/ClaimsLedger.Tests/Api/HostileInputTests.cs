@@ -64,6 +64,23 @@ public sealed partial class HostileInputTests(AppFixture fixture) : ApiContext(f
     private static readonly Gen<string> Query = Gen.Select(Gen.OneOf<string>(QueryKeys), Gen.OneOf(Text.Where(text => text.Length < 3_000 && !text.Contains('\u0000')), Number))
         .Array[0, 4].Select(pairs => string.Join("&", pairs.Select(pair => $"{pair.Item1}={Uri.EscapeDataString(pair.Item2)}")));
 
+    /// <summary>Headers a client controls, beyond the credential: what each names is read by some layer of the service.</summary>
+    private static readonly string[] HeaderNames =
+    [
+        "Content-Type", "Content-Encoding", "Accept", "Accept-Encoding", "Accept-Language", "Accept-Charset", "If-Match", "If-None-Match",
+        "If-Modified-Since", "Range", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "Traceparent", "Cookie",
+        "Origin", "Expect", "Transfer-Encoding", "X-HTTP-Method-Override",
+    ];
+
+    private static readonly Gen<(string Name, string Value)[]> Headers = Gen.Select(
+        Gen.OneOf<string>(HeaderNames),
+        Gen.OneOf(
+            Text.Where(text => text.Length < 8_000 && text.All(c => c is >= ' ' and < '\u007f')),
+            Gen.OneOf<string>("gzip", "br, deflate", "text/event-stream", "application/xml", "*/*;q=abc", "text/plain; charset=utf-7",
+                "multipart/form-data; boundary=", "application/json; charset=ebcdic", "bytes=0-1,5-", "100-continue", "chunked",
+                "DELETE", "00-zzzz-zzzz-01", "\"etag\"", "W/\"x\"")))
+        .Array[0, 3];
+
     private IReadOnlyList<(string Method, string Route)> Endpoints() =>
     [
         .. from endpoint in Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -80,10 +97,11 @@ public sealed partial class HostileInputTests(AppFixture fixture) : ApiContext(f
         var endpoints = Endpoints();
         var admin = Fixture.TokenFor(Roles.Admin);
         var existing = await SeedAsync();
-        var requests = Gen.Select(Gen.Int[0, endpoints.Count - 1], Body, Query, Gen.OneOf(Gen.Const((string?)null), Text.Where(text => text.Length < 300).Select(text => (string?)text)));
+        var requests = Gen.Select(Gen.Int[0, endpoints.Count - 1], Body, Query,
+            Gen.OneOf(Gen.Const((string?)null), Text.Where(text => text.Length < 300).Select(text => (string?)text)), Headers);
         var realIds = new Random(20160127);
 
-        await requests.SampleAsync(async (index, body, query, idempotencyKey) =>
+        await requests.SampleAsync(async (index, body, query, idempotencyKey, headers) =>
         {
             var (method, route) = endpoints[index];
             // Half the time the route names resources that exist, so the body is read past the 404.
@@ -109,18 +127,23 @@ public sealed partial class HostileInputTests(AppFixture fixture) : ApiContext(f
                     s.WithRequestHeader("Content-Type", "application/json");
                 }
 
+                foreach (var (name, value) in headers)
+                {
+                    s.WithRequestHeader(name, value);
+                }
+
                 s.IgnoreStatusCode();
             }).WaitAsync(TimeSpan.FromSeconds(60));
 
             var status = result.Context.Response.StatusCode;
-            var described = $"{method} {url} with {Describe(body)} answered {status}";
+            var described = $"{method} {url} with {Describe(body)} and headers {string.Join("; ", headers.Select(header => $"{header.Name}: {Describe(header.Value)}"))} answered {status}";
             status.ShouldBeLessThan(500, described + ": " + await Excerpt(result));
             if (status >= 400)
             {
                 result.Context.Response.ContentType.ShouldNotBeNull(described).ShouldStartWith("application/problem+json", Case.Insensitive, described);
                 (await EventCountAsync()).ShouldBe(before, described + " wrote events");
             }
-        }, iter: 2_000, threads: 1, print: request => $"endpoint {endpoints[request.Item1]}, query {request.Item3}, body {Describe(request.Item2)}");
+        }, iter: 2_000, threads: 1, print: request => $"endpoint {endpoints[request.Item1]}, query {request.Item3}, body {Describe(request.Item2)}, headers {request.Item5.Length}");
     }
 
     /// <summary>One of each resource the routes name, for requests that must get past "not found".</summary>

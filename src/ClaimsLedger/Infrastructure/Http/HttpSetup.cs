@@ -23,6 +23,8 @@ public static class HttpSetup
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
         });
+        // Asked when the default writer declines (an Accept header without JSON in it).
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddHealthChecks();
         services.AddClaimsLedgerRateLimits();
