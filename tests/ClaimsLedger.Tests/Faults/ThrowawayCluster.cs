@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClaimsLedger.Tests.Support;
+using Npgsql;
 
 namespace ClaimsLedger.Tests.Faults;
 
@@ -42,7 +43,16 @@ public sealed class ThrowawayCluster : IAsyncDisposable
     }
 
     /// <summary>The crash stop: no checkpoint, every connection cut; recovery replays the WAL on the next start.</summary>
-    public Task CrashAsync() => AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+    public async Task CrashAsync()
+    {
+        await AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+        // This process's idle pooled connections died with the server: drop them rather than fail on the next use.
+        foreach (var connection in new[] { OwnerConnection, RuntimeConnection, SuperuserConnection })
+        {
+            await using var pooled = new NpgsqlConnection(connection);
+            NpgsqlConnection.ClearPool(pooled);
+        }
+    }
 
     public Task StartAgainAsync() =>
         AsOwnerAsync(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "start");
