@@ -32,6 +32,7 @@ builder.Host.UseWolverine(options =>
     options.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
     options.Policies.AutoApplyTransactions();
     options.AddLiveFeed();
+    options.UseClaimsLedgerCluster(builder.Configuration);
     options.UseRuntimeCompilation();
 });
 

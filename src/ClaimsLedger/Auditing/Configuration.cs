@@ -12,6 +12,7 @@ public static class Configuration
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<EventLogImporter>();
         services.AddSingleton<ProjectionRebuilds>();
+        services.AddSingleton<ProjectionPlacement>();
         services.AddSingleton<InlineViewRefresh>();
         services.AddSingleton<ProjectionStatusReader>();
         return services;

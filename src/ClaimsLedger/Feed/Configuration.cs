@@ -16,13 +16,17 @@ public static class Configuration
             provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(feed.Close);
             return feed;
         });
+        // Every node hears every change, whichever node's projection published it.
+        services.AddSingleton<FeedFanOut>();
+        services.AddSingleton<FeedListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<FeedListener>());
         return services;
     }
 
     /// <summary>
-    /// <see cref="PositionChanged"/> goes to a local queue, in memory: its subscribers are this process's open
-    /// streams, which a crash ends too, so persisting the message would only replay stale changes to new clients.
-    /// Sequential, so changes reach subscribers in the order they were committed.
+    /// <see cref="PositionChanged"/> goes to a local queue, in memory, on the node that runs the projection; from there
+    /// it is fanned out to every node's open streams (<see cref="FeedFanOut"/>), which a crash ends too, so persisting
+    /// the message would only replay stale changes to new clients. Sequential, so changes go out in the order they were committed.
     /// </summary>
     public static WolverineOptions AddLiveFeed(this WolverineOptions options)
     {

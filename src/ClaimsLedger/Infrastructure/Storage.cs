@@ -12,7 +12,6 @@ using ClaimsLedger.Statements;
 using ClaimsLedger.Topics;
 using JasperFx;
 using JasperFx.Events;
-using JasperFx.Events.Daemon;
 using Marten;
 using Weasel.Core;
 using Wolverine.Marten;
@@ -78,8 +77,8 @@ public static class Storage
                 // Skipping an event that fails to apply would silently change a view: fail loudly instead.
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.RebuildErrors.SkipApplyErrors = false;
-                // Each schema gets its own daemon leadership lock, so several deployments (and test
-                // collections) can share one database without starving each other.
+                // Each schema gets its own daemon lock id, so several deployments (and test collections) can
+                // share one database without starving each other (Wolverine's leadership is per message schema).
                 options.Projections.DaemonLockId = StableHash(schema);
 
                 options.AddOrganizations();
@@ -94,8 +93,13 @@ public static class Storage
                 options.AddLedger();
                 return options;
             })
-            .IntegrateWithWolverine(integration => integration.MessageStorageSchemaName = $"{schema}_messages")
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .IntegrateWithWolverine(integration =>
+            {
+                integration.MessageStorageSchemaName = $"{schema}_messages";
+                // Wolverine runs each async projection on exactly one node of the cluster and moves it when a
+                // node dies (docs/scaling.md); it sets Marten's daemon to ExternallyManaged, so no AddAsyncDaemon.
+                integration.UseWolverineManagedEventSubscriptionDistribution = true;
+            });
         return services;
     }
 

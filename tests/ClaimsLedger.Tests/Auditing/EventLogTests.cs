@@ -140,7 +140,7 @@ public sealed class EventLogTests(AppFixture fixture) : ApiContext(fixture)
     public async Task The_log_never_shows_an_event_beyond_the_daemons_high_water_mark()
     {
         var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
-        var coordinator = Host.Services.GetRequiredService<IProjectionCoordinator>();
+        var coordinator = Host.Services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>();
         await Given.ProjectionsCaughtUpAsync();
         Guid statement;
         await coordinator.PauseAsync();

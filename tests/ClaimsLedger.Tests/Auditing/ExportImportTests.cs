@@ -35,7 +35,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         await using var target = await AppFixture.StartAsync(emptySchema);
         var summary = await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
         var rebuilds = target.Services.GetRequiredService<ProjectionRebuilds>();
-        var daemon = target.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        var daemon = await target.Services.GetRequiredService<ProjectionPlacement>().LocalDaemonAsync();
         foreach (var name in rebuilds.Names())
         {
             var rebuilt = await rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, summary.LastSequence, null, null, null, null),

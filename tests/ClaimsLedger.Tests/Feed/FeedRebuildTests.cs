@@ -38,7 +38,7 @@ public sealed class FeedRebuildTests(AppFixture fixture) : ApiContext(fixture)
         live[^1].ShouldBe(february);
 
         var rebuilds = Host.Services.GetRequiredService<ProjectionRebuilds>();
-        var daemon = Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        var daemon = await Host.Services.GetRequiredService<ProjectionPlacement>().LocalDaemonAsync();
         var rebuilt = await rebuilds.RunAsync(new RebuildState("History", DateTimeOffset.UtcNow, 0, null, null, null, null), _ => Task.FromResult(daemon));
         rebuilt.Error.ShouldBeNull();
         await Given.ProjectionsCaughtUpAsync();

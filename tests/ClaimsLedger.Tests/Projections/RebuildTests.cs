@@ -142,7 +142,7 @@ public sealed class RebuildTests(ReplayFixture fixture) : HostContext(fixture)
     private async Task RebuildAllAsync()
     {
         var rebuilds = Host.Services.GetRequiredService<ProjectionRebuilds>();
-        var daemon = Host.Services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        var daemon = await Host.Services.GetRequiredService<ProjectionPlacement>().LocalDaemonAsync();
         foreach (var name in rebuilds.Names())
         {
             var result = await rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, 0, null, null, null, null), _ => Task.FromResult(daemon));

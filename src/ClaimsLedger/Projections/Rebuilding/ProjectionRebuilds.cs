@@ -104,7 +104,7 @@ public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewR
 
     public string[] Names() => [.. ((StoreOptions)store.Options).Projections.All.Select(source => source.Name)];
 
-    private bool IsInline(string projection) =>
+    public bool IsInline(string projection) =>
         ((StoreOptions)store.Options).Projections.All.Any(source =>
             source.Name.Equals(projection, StringComparison.OrdinalIgnoreCase) && source.Lifecycle == ProjectionLifecycle.Inline);
 
