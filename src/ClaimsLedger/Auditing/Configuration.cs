@@ -5,7 +5,7 @@ namespace ClaimsLedger.Auditing;
 
 public static class Configuration
 {
-    /// <summary>The services auditors and operators use: the raw log, import, projection status and rebuilds.</summary>
+    /// <summary>The services auditors and operators use: the raw log, import, projection status (and its stall alert) and rebuilds.</summary>
     public static IServiceCollection AddAuditing(this IServiceCollection services)
     {
         services.AddSingleton<EventLog>();
@@ -15,6 +15,12 @@ public static class Configuration
         services.AddSingleton<ProjectionPlacement>();
         services.AddSingleton<InlineViewRefresh>();
         services.AddSingleton<ProjectionStatusReader>();
+        services.AddOptions<ProjectionStallOptions>().BindConfiguration(ProjectionStallOptions.Section)
+            .Validate(options => options.StallThreshold > TimeSpan.Zero && options.StallThreshold <= TimeSpan.FromDays(1),
+                "Projections:StallThreshold must be more than 0 and at most a day.")
+            .ValidateOnStart();
+        services.AddSingleton<ProjectionStallWatch>();
+        services.AddHostedService<ProjectionStallMonitor>();
         return services;
     }
 }

@@ -24,10 +24,12 @@ public static class Storage
     public const string ConnectionStringKey = "CLAIMSLEDGER_DB";
     public const string SchemaKey = "ClaimsLedger:Schema";
 
-    public static string ConnectionString(IConfiguration configuration) =>
+    /// <summary>The configured connection string, with the service's session limits (<see cref="DatabaseSessionLimits"/>) added.</summary>
+    public static string ConnectionString(IConfiguration configuration) => DatabaseSessionLimits.Apply(
         configuration[ConnectionStringKey] ?? configuration.GetConnectionString("ClaimsLedger")
         ?? throw new InvalidOperationException(
-            $"No database: set {ConnectionStringKey} to an Npgsql connection string (ops/run starts a local PostgreSQL and sets it).");
+            $"No database: set {ConnectionStringKey} to an Npgsql connection string (ops/run starts a local PostgreSQL and sets it)."),
+        configuration);
 
     /// <summary>The JSON conventions of the API and the stored documents alike.</summary>
     public static void Configure(JsonSerializerOptions json)
@@ -80,6 +82,12 @@ public static class Storage
                 // Each schema gets its own daemon lock id, so several deployments (and test collections) can
                 // share one database without starving each other (Wolverine's leadership is per message schema).
                 options.Projections.DaemonLockId = StableHash(schema);
+                // The leadership lock is session-scoped: a transaction-scoped one sits idle in its
+                // transaction for as long as the node leads, and idle_in_transaction_session_timeout
+                // (DatabaseSessionLimits) would end it. Gaps are never skipped while a transaction that
+                // could fill them lives (Marten's default; SkipStaleGapsDespiteLiveTransactionsAfter
+                // stays unset): that timeout is what bounds the wait.
+                options.Events.UseAdvisoryLockTransaction = false;
 
                 options.AddOrganizations();
                 options.AddSpeakers();

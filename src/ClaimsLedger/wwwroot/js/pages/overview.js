@@ -154,6 +154,11 @@ async function projectionHealth() {
   const status = await get('/api/projections');
   return h('div', {},
     h('p', { class: 'meta' }, `Last event ${status.lastSequence} · high-water mark ${status.highWaterMark} · checked ${instant(new Date().toISOString())}`),
+    status.stalled
+      ? h('p', { class: 'problem', role: 'alert' },
+        `Async views stalled since ${instant(status.stalledSince)}: waiting for event ${status.heldGap}, ` +
+        'whose transaction has not ended. Nothing is skipped; they resume when it commits or the database ends it.')
+      : null,
     table('Each view, how far it has read, and its lag', ['View', 'Kind', 'Sequence', 'Lag', 'Rebuild'],
       status.projections.map(p => [p.name, p.lifecycle, String(p.sequence), h('span', { class: p.lag > 0 ? 'warn' : 'ok' }, String(p.lag)),
         p.rebuild ? JSON.stringify(p.rebuild) : '—']), { class: 'compact' }));
