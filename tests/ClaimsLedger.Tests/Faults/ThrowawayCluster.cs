@@ -42,6 +42,20 @@ public sealed class ThrowawayCluster : IAsyncDisposable
         return new ThrowawayCluster(lines[0], int.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), lines[2]);
     }
 
+    /// <summary>Changes a setting cluster-wide (ALTER SYSTEM) and reloads, so new sessions start with it.</summary>
+    public async Task ConfigureAsync(string setting, string value)
+    {
+        await using var connection = new NpgsqlConnection(SuperuserConnection);
+        await connection.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"alter system set {setting} = '{value}'", connection))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        await using var reload = new NpgsqlCommand("select pg_reload_conf()", connection);
+        await reload.ExecuteScalarAsync();
+    }
+
     /// <summary>The crash stop: no checkpoint, every connection cut; recovery replays the WAL on the next start.</summary>
     public async Task CrashAsync()
     {

@@ -18,20 +18,25 @@ public sealed class DatabaseSessionLimitsTests
 
     [Fact]
     public void By_default_sessions_may_sit_idle_in_a_transaction_for_30_seconds() =>
-        OptionsOf(DatabaseSessionLimits.Apply(Connection, Settings(null))).ShouldBe("-c idle_in_transaction_session_timeout=30000");
+        OptionsOf(DatabaseSessionLimits.Apply(Connection, Settings(null))).ShouldBe("-c synchronous_commit=on -c idle_in_transaction_session_timeout=30000");
 
     [Fact]
     public void The_configured_timeout_is_set_in_milliseconds_after_the_operators_own_options()
     {
         var applied = DatabaseSessionLimits.Apply($"{Connection};Options=-c statement_timeout=60000", Settings("00:00:02.5"));
 
-        OptionsOf(applied).ShouldBe("-c statement_timeout=60000 -c idle_in_transaction_session_timeout=2500");
+        OptionsOf(applied).ShouldBe("-c statement_timeout=60000 -c synchronous_commit=on -c idle_in_transaction_session_timeout=2500");
         new NpgsqlConnectionStringBuilder(applied).Host.ShouldBe("db");
     }
 
     [Fact]
-    public void Zero_leaves_the_connection_string_as_it_is() =>
-        DatabaseSessionLimits.Apply(Connection, Settings("0")).ShouldBe(Connection);
+    public void Zero_sets_no_timeout_but_commits_stay_durable() =>
+        OptionsOf(DatabaseSessionLimits.Apply(Connection, Settings("0"))).ShouldBe("-c synchronous_commit=on");
+
+    [Fact]
+    public void An_operator_who_names_synchronous_commit_keeps_their_choice() =>
+        OptionsOf(DatabaseSessionLimits.Apply($"{Connection};Options=-c synchronous_commit=remote_apply", Settings(null)))
+            .ShouldBe("-c synchronous_commit=remote_apply -c idle_in_transaction_session_timeout=30000");
 
     [Fact]
     public void A_connection_string_that_sets_the_timeout_itself_is_refused() =>
