@@ -26,10 +26,16 @@ public sealed class HeldLock : IAsyncDisposable
     }
 
     /// <summary>How many backends wait for these locks now.</summary>
+    /// <remarks>
+    /// Asked on a connection of its own: inside the holding transaction, PostgreSQL would keep answering from the
+    /// list of backends it read the first time, and miss connections opened since.
+    /// </remarks>
     public async Task<long> WaitersAsync()
     {
-        await using var waiting = new NpgsqlCommand(
-            "select count(*) from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))", _connection, _transaction);
+        await using var connection = new NpgsqlConnection(AppFixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var waiting = new NpgsqlCommand("select count(*) from pg_stat_activity where @holder = any(pg_blocking_pids(pid))", connection);
+        waiting.Parameters.AddWithValue("holder", _connection.ProcessID);
         return (long)(await waiting.ExecuteScalarAsync())!;
     }
 
