@@ -206,20 +206,38 @@ public sealed class RequestTimeoutTests(RequestTimeoutFixture fixture) : IClassF
     [Fact]
     public async Task A_change_that_committed_is_answered_with_its_success_even_past_the_limit()
     {
-        var watch = Stopwatch.StartNew();
-        var result = await Host.Scenario(s =>
+        const string User = "slow-commit-recorder";
+        var key = Guid.NewGuid().ToString("N");
+        var id = IdempotentCreation.DeriveId(User, "/api/speakers", key);
+        for (var attempt = 1; ; attempt++)
         {
-            s.WithBearerToken(fixture.App.TokenFor(Roles.Recorder));
-            s.Post.Json(new RegisterSpeaker(RequestTimeoutFixture.SlowCommitName, SpeakerKind.Person)).ToUrl("/api/speakers");
-            s.IgnoreStatusCode();
-        }).WaitAsync(Hung);
+            var watch = Stopwatch.StartNew();
+            var result = await Host.Scenario(s =>
+            {
+                s.WithBearerToken(fixture.App.TokenForUser(User, Roles.Recorder));
+                s.WithRequestHeader(IdempotentCreation.Header, key);
+                s.Post.Json(new RegisterSpeaker(RequestTimeoutFixture.SlowCommitName, SpeakerKind.Person)).ToUrl("/api/speakers");
+                s.IgnoreStatusCode();
+            }).WaitAsync(Hung);
+            watch.Stop();
 
-        // Held up after the commit for three times the limit, and still not told 503 about what it recorded.
-        watch.Elapsed.ShouldBeGreaterThan(3 * Limit);
-        result.Context.Response.StatusCode.ShouldBe(StatusCodes.Status201Created, await result.ReadAsTextAsync());
-        var created = (await result.ReadAsJsonAsync<Created>())!;
-        await using var session = Store.QuerySession();
-        (await session.Events.FetchStreamAsync(created.Id)).Count.ShouldBe(1);
+            await using var session = Store.QuerySession();
+            var recorded = (await session.Events.FetchStreamAsync(id)).Count;
+            if (result.Context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && attempt < 3)
+            {
+                // A loaded machine can take the whole second before the commit: then nothing may have been recorded.
+                recorded.ShouldBe(0, "a 503 for a speaker that was recorded");
+                continue;
+            }
+
+            // Held up after the commit for three times the limit, and still not told 503 about what it recorded.
+            result.Context.Response.StatusCode.ShouldBe(StatusCodes.Status201Created, await result.ReadAsTextAsync());
+            result.Context.Response.Headers.ContainsKey("Idempotent-Replayed").ShouldBeFalse();
+            watch.Elapsed.ShouldBeGreaterThan(3 * Limit);
+            (await result.ReadAsJsonAsync<Created>())!.Id.ShouldBe(id);
+            recorded.ShouldBe(1);
+            return;
+        }
     }
 
     [Fact]
