@@ -2,6 +2,7 @@ using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using JasperFx;
 using JasperFx.CommandLine;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +21,9 @@ public static class ExportEventsEndpoint
     /// empty database. The read is itself recorded in the log (an <c>event_log_read</c> event).
     /// </summary>
     [WolverineGet("/api/events/export"), RequiresRole(Roles.Auditor)]
+    // Its length grows with the log, so the API's default limit would cut every export of a large one: a
+    // longer limit of its own (RequestTimeouts:Export). Past it the stream is cut; resume with afterSequence.
+    [RequestTimeout(RequestTimeouts.ExportPolicy)]
     [Tags("Auditing")]
     [Produces("application/x-ndjson")]
     public static async Task<IResult> Get(string? from, string? to, long? afterSequence, long? throughSequence, EventLog log, AuditTrail trail, HttpContext context)

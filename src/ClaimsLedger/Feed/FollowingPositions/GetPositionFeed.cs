@@ -4,6 +4,7 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Positions;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Wolverine.Http;
@@ -27,6 +28,9 @@ public static class GetPositionFeedEndpoint
     /// default), 503 with Retry-After.
     /// </summary>
     [WolverineGet("/api/feed/positions"), RequiresRole(Roles.Reader)]
+    // No request time limit: the stream is meant to last until the client disconnects. A heartbeat written to a
+    // client that has vanished fails and ends the stream, and the cap on subscribers bounds how many are open.
+    [DisableRequestTimeout]
     [Tags("Feed")]
     [ProducesResponseType<PositionChanged>(StatusCodes.Status200OK, EventStream)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status406NotAcceptable, "application/problem+json")]

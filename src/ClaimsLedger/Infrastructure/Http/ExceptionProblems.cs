@@ -13,6 +13,9 @@ namespace ClaimsLedger.Infrastructure.Http;
 /// </summary>
 public sealed partial class ExceptionProblems(IProblemDetailsService problemDetails, ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
+    /// <summary>What a 503 asks the client to wait, in seconds (the database is gone, or the request ran out of time).</summary>
+    public const string RetryAfterSeconds = "5";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Classify(exception);
@@ -23,7 +26,7 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
 
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            httpContext.Response.Headers.RetryAfter = "5";
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;

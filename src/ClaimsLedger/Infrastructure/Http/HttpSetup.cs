@@ -28,6 +28,7 @@ public static class HttpSetup
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddHealthChecks();
         services.AddClaimsLedgerRateLimits();
+        services.AddClaimsLedgerRequestTimeouts();
         services.AddWolverineHttp();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -60,6 +61,9 @@ public static class HttpSetup
         // After authentication, so the bucket is the user's; before authorization, so floods of refused calls count too.
         app.UseRateLimiter();
         app.UseAuthorization();
+        // After routing (it reads each endpoint's policy), and ahead of the body's reading, so a body that
+        // trickles in counts against the limit too.
+        app.UseClaimsLedgerRequestTimeouts();
         app.UseMiddleware<BodySizeLimit>();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
