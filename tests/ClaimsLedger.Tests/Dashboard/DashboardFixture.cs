@@ -134,20 +134,6 @@ public sealed class DashboardFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => host?.Dispose();
 
-    /// <summary>The service as the tests' Alba hosts configure it, but listening on a socket.</summary>
-    private sealed class KestrelHost(string schema) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("CLAIMSLEDGER_DB", AppFixture.RuntimeConnectionString);
-            builder.UseSetting("ClaimsLedger:Schema", schema);
-            builder.UseSetting("ClaimsLedger:ApplySchemaOnStart", "false");
-            builder.UseSetting("Auth:SigningKey", AppFixture.TestSigningKey);
-            // The browser acts as one user per role, far faster than a person: the limiter has tests of its own.
-            builder.UseSetting("RateLimits:Enabled", "false");
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
-        }
-    }
 }
 
 /// <summary>Where Debian's chromium is (ops/lib/chromium.sh installs it); CLAIMSLEDGER_CHROMIUM overrides.</summary>

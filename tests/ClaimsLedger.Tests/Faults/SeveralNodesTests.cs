@@ -45,6 +45,31 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_the_node_that_runs_the_projection_moves_it_to_a_survivor_with_no_gap_and_the_live_feed_keeps_working()
     {
+        var totals = new FaultReport("SIGKILL of the node running the projections (3 nodes)", 0, 0, 0, 0, 0, 0, "");
+        var failovers = new List<double>();
+        for (var run = 0; run < FaultRuns.Count; run++)
+        {
+            var (attempted, acknowledged, failover) = await KillTheProjectionsNodeAsync();
+            failovers.Add(failover.TotalSeconds);
+            totals = totals with
+            {
+                Runs = totals.Runs + 1,
+                Faults = totals.Faults + 1,
+                Attempted = totals.Attempted + attempted,
+                Acknowledged = totals.Acknowledged + acknowledged,
+            };
+        }
+
+        await FaultRuns.ReportAsync(totals with
+        {
+            Detail = $"History reassigned after {string.Join(", ", failovers.Select(seconds => $"{seconds:0.0}"))} s " +
+                     "(health check 1 s, stale after 4 s); the live feed heard on a survivor every time",
+        });
+    }
+
+    /// <summary>One run: three nodes, writes, the projection's node killed; returns what was sent, acknowledged, and the failover time.</summary>
+    private async Task<(int Attempted, int Acknowledged, TimeSpan Failover)> KillTheProjectionsNodeAsync()
+    {
         var schema = FaultRuns.Schema("nodes");
         await ServiceProcess.SetUpAsync(AppFixture.ConnectionString, schema);
         var nodes = new List<ServiceProcess>();
@@ -143,9 +168,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
 
             output.WriteLine($"{client.Attempted} sent, {beforeRetry.UnacknowledgedRecorded} committed unheard, failover {failover.TotalSeconds:0.0} s, " +
                              $"outcomes {string.Join(", ", client.Outcomes.Select(pair => $"{pair.Key}: {pair.Value}"))}");
-            await FaultRuns.ReportAsync(new FaultReport("SIGKILL of the node running the projections (3 nodes)", 1, 1, client.Attempted,
-                after.Acknowledged, after.Lost, after.Duplicated,
-                $"History reassigned after {failover.TotalSeconds:0.0} s (health check 1 s, stale after 4 s); live feed heard on a survivor"));
+            return (client.Attempted, after.Acknowledged, failover);
         }
         finally
         {

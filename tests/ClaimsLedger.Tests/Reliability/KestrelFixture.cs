@@ -112,19 +112,4 @@ public sealed class KestrelFixture : IAsyncLifetime, IDisposable
         count.Parameters.AddWithValue("key", idempotencyKey);
         return (inStream, (long)(await count.ExecuteScalarAsync())!);
     }
-
-    /// <summary>The service as the tests' Alba hosts configure it, but listening on a socket.</summary>
-    private sealed class KestrelHost(string schema) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("CLAIMSLEDGER_DB", AppFixture.RuntimeConnectionString);
-            builder.UseSetting("ClaimsLedger:Schema", schema);
-            builder.UseSetting("ClaimsLedger:ApplySchemaOnStart", "false");
-            builder.UseSetting("Auth:SigningKey", AppFixture.TestSigningKey);
-            // The tests fire retries far faster than a person: the limiter has tests of its own.
-            builder.UseSetting("RateLimits:Enabled", "false");
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
-        }
-    }
 }
