@@ -42,13 +42,22 @@ pg_install() {
     apt-get install -y -qq --no-install-recommends postgresql >&2
 }
 
+# A free port below Linux's ephemeral range (32768-60999), where the outgoing connections of a busy test
+# run cannot take it before the server binds it.
 pg_free_port() {
-  python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
+  python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 12000))
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
 PY
 }
 
@@ -85,6 +94,7 @@ pg_start() {
     chmod o+x "$repo_root/.local" "$repo_root/.local/pg" 2>/dev/null || true
   fi
 
+  local port_chosen="${PG_PORT:-}"
   PG_PORT="${PG_PORT:-$(pg_free_port)}"
   pg_log "initdb in $PG_DATA (port $PG_PORT)"
   pg_as_owner "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PG_DATA.initdb.log" 2>&1 ||
@@ -106,10 +116,21 @@ fsync = off
 full_page_writes = off
 CONF
 
-  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >/dev/null || {
-    cat "$PG_DATA/server.log" >&2
-    return 1
-  }
+  # A port found free can be taken before the server binds it (by a client's ephemeral port, or another
+  # cluster starting beside this one): then try another, unless the caller chose the port.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    if pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >/dev/null; then
+      break
+    fi
+    if [[ -n "${port_chosen:-}" || $attempt -eq 5 ]] || ! grep -q "Address already in use" "$PG_DATA/server.log"; then
+      cat "$PG_DATA/server.log" >&2
+      return 1
+    fi
+    PG_PORT="$(pg_free_port)"
+    pg_log "port taken meanwhile; retrying on $PG_PORT"
+    pg_as_owner sed -i "s/^port = .*/port = $PG_PORT/" "$PG_DATA/postgresql.conf"
+  done
   pg_as_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
     -c "CREATE ROLE claimsledger_owner LOGIN" \
     -c "CREATE ROLE claimsledger_app LOGIN" \

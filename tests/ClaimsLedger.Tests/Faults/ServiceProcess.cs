@@ -51,11 +51,28 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Tokens the service accepts: signed with the key it is started with.</summary>
     public static DevTokens Tokens { get; } = new(new AuthOptions { SigningKey = AppFixture.TestSigningKey }, TimeProvider.System);
 
+    /// <summary>
+    /// A free port below Linux's ephemeral range (32768-60999): a killed service is restarted on the same port,
+    /// and there the test's own outgoing connections could take it in the meantime.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free port between 20000 and 32000.");
     }
 
     /// <summary>Runs the setup command as the schema owner, as ops/run does before it starts the service.</summary>
