@@ -230,7 +230,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(Rows(page)).ToHaveCountAsync(timeline.Entries.Count);
         await Expect(page.Locator($"#points tr[data-statement='{fixture.LateStatementId}']")).ToHaveCountAsync(1);
 
-        await page.GetByLabel("As known on (recorded, UTC)").FillAsync(knownAt.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture));
+        await page.GetByLabel("As known on (recorded, UTC)").FillAsync(DateTimeLocalValue(knownAt));
         await Expect(Rows(page)).ToHaveCountAsync(before.Entries.Count);
         await Expect(page.Locator($"#points tr[data-statement='{fixture.LateStatementId}']")).ToHaveCountAsync(0);
         await Expect(page.Locator("#timeline-chart")).ToHaveAttributeAsync("data-points", before.Entries.Count.ToString(CultureInfo.InvariantCulture));
@@ -353,5 +353,26 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(audit.Locator("#event-log tbody tr").First).ToContainTextAsync("stance_assessed");
         await Expect(audit.Locator("#checkpoint")).ToContainTextAsync("No checkpoint");
         await auditor.ShouldBeCleanAsync();
+    }
+
+    /// <summary>
+    /// The value a datetime-local input holds, in the browser's normalized form: seconds only when not zero, and
+    /// milliseconds without trailing zeros. Playwright refuses a fill the input would rewrite ("02.010" reads back as
+    /// "02.01"), so a test that filled the plain "ss.fff" form failed whenever the millisecond ended in zero.
+    /// </summary>
+    private static string DateTimeLocalValue(DateTimeOffset instant)
+    {
+        var value = instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+        if (instant.Second != 0 || instant.Millisecond != 0)
+        {
+            value += instant.UtcDateTime.ToString(":ss", CultureInfo.InvariantCulture);
+        }
+
+        if (instant.Millisecond != 0)
+        {
+            value += "." + instant.Millisecond.ToString("000", CultureInfo.InvariantCulture).TrimEnd('0');
+        }
+
+        return value;
     }
 }

@@ -37,7 +37,8 @@ public sealed class ThrowawayCluster : IAsyncDisposable
     {
         var library = RepositoryFiles.Path("ops", "lib", "postgres.sh");
         var output = await RunAsync("bash", "-c",
-            "source \"$1\" && pg_start \"$2\" >&2 && printf '%s\\n' \"$PG_DATA\" \"$PG_PORT\" \"$PG_BIN\"", "bash", library, name);
+            // ops/test exported its own cluster's PG_PORT and PG_DATA to this process: this cluster needs its own.
+            "unset PG_PORT PG_DATA && source \"$1\" && pg_start \"$2\" >&2 && printf '%s\\n' \"$PG_DATA\" \"$PG_PORT\" \"$PG_BIN\"", "bash", library, name);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return new ThrowawayCluster(lines[0], int.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), lines[2]);
     }
