@@ -23,7 +23,7 @@ internal sealed record BenchSettings(
         var quick = args.Contains("--quick");
         string Arg(string name, string fallback)
         {
-            var index = Array.IndexOf(args, name);
+            var index = Array.LastIndexOf(args, name);
             return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
         }
 
