@@ -16,7 +16,8 @@ internal sealed record BenchSettings(
     string OwnerConnection,
     string AppConnection,
     string RepositoryRoot,
-    IReadOnlySet<string>? Only)
+    IReadOnlySet<string>? Only,
+    string Command)
 {
     public static BenchSettings FromArgs(string[] args)
     {
@@ -44,11 +45,27 @@ internal sealed record BenchSettings(
             owner,
             Environment.GetEnvironmentVariable("CLAIMSLEDGER_APP_DB") ?? owner,
             FindRoot(),
-            only.Length == 0 ? null : only.Split(',').ToHashSet());
+            only.Length == 0 ? null : only.Split(',').ToHashSet(),
+            CommandLine(args));
     }
 
-    /// <summary>The command line that reproduces these settings, for the report.</summary>
-    public string Command => Quick ? "bench/run --quick" : "bench/run";
+    /// <summary>The bench/run command line that reproduces these settings, for the report (without the --out bench/run adds).</summary>
+    private static string CommandLine(string[] args)
+    {
+        var shown = new List<string> { "bench/run" };
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--out" && i == 0)
+            {
+                i++;
+                continue;
+            }
+
+            shown.Add(args[i]);
+        }
+
+        return string.Join(' ', shown);
+    }
 
     private static string FindRoot()
     {

@@ -52,7 +52,11 @@ internal sealed record Result(string Figure, string Metric, string Unit, IReadOn
 
     public double FloorMedian => Stats.Median(Floors);
 
-    public double Ratio => FloorMedian == 0 ? double.NaN : OursMedian / FloorMedian;
+    /// <summary>
+    /// The median of the per-run ratios: each run's ours over the floor measured next to it, so a run on a
+    /// busier moment of the machine is compared with its own floor, not with another run's.
+    /// </summary>
+    public double Ratio => Stats.Median(Ours.Zip(Floors, (ours, floor) => floor == 0 ? double.NaN : ours / floor));
 
     public bool? Met => Goal?.Met(OursMedian, Ratio);
 }

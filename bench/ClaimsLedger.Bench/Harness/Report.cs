@@ -15,7 +15,7 @@ internal static class Report
         report.AppendLine("# Benchmarks").AppendLine();
         report.AppendLine("Written by `bench/run` (issue 9); every figure below was measured by the code in `bench/` in the run described here, nothing is estimated. " +
                           "The machines are shared and noisy, so each figure is measured next to a *floor*: the same work done as plainly as PostgreSQL allows, " +
-                          "in the same run on the same machine. The ratio (ours / floor, of the medians) is what carries from one run to the next; the absolute numbers do not.").AppendLine();
+                          "in the same run on the same machine. The ratio is the median of the per-run ratios (each run's ours over the floor measured next to it); it is what carries from one run to the next, the absolute numbers do not.").AppendLine();
         report.AppendLine(invariant, $"Command: `{settings.Command}` ({settings.Runs} run{(settings.Runs == 1 ? "" : "s")} of each pair, interleaved, " +
                                      $"the floor first on every other run; seed {settings.Seed}; whole run {elapsed.TotalMinutes:N1} min).").AppendLine();
         report.AppendLine(invariant, $"Measured: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.").AppendLine();
@@ -58,16 +58,16 @@ internal static class Report
     {
         var invariant = CultureInfo.InvariantCulture;
         report.AppendLine(perRun
-            ? "| Metric | Ours (median) | Floor (median) | Ratio | Goal | Met | Ours per run | Floor per run |"
-            : "| Figure | Metric | Ours (median) | Floor (median) | Ratio | Goal | Met |");
-        report.AppendLine(perRun ? "|---|---:|---:|---:|---|---|---|---|" : "|---|---|---:|---:|---:|---|---|");
+            ? "| Metric | Ours (median) | Floor (median) | Ratio (median of runs) | Goal | Met | Ours per run | Floor per run | Ratio per run |"
+            : "| Figure | Metric | Ours (median) | Floor (median) | Ratio (median of runs) | Goal | Met |");
+        report.AppendLine(perRun ? "|---|---:|---:|---:|---|---|---|---|---|" : "|---|---|---:|---:|---:|---|---|");
         foreach (var result in results)
         {
             var met = result.Met switch { true => "yes", false => "**no**", null => "" };
             var common = string.Create(invariant, $"{result.Metric} | {Format(result.OursMedian)} {result.Unit} | {Format(result.FloorMedian)} {result.Unit} | {result.Ratio:N2} | {result.Goal?.Text} | {met}");
             if (perRun)
             {
-                report.AppendLine(invariant, $"| {common} | {string.Join(", ", result.Ours.Select(Format))} | {string.Join(", ", result.Floors.Select(Format))} |");
+                report.AppendLine(invariant, $"| {common} | {string.Join(", ", result.Ours.Select(Format))} | {string.Join(", ", result.Floors.Select(Format))} | {string.Join(", ", result.Ours.Zip(result.Floors, (ours, floor) => (ours / floor).ToString("N2", invariant)))} |");
             }
             else
             {
