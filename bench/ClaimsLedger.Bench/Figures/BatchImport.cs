@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ClaimsLedger.Auditing;
+using ClaimsLedger.Auditing.Importing;
+using ClaimsLedger.Bench.Harness;
+using ClaimsLedger.Infrastructure;
+using ClaimsLedger.Statements;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+
+namespace ClaimsLedger.Bench.Figures;
+
+/// <summary>
+/// Figure 2: batch import of an NDJSON export (EventLogImporter, the code behind `import-events`), events/s.
+/// Floor: Npgsql binary COPY of the same payloads into a plain table. Peers, next to the same floor:
+/// Marten's BulkInsertEventsAsync, and one session's SaveChanges of 1,000 new streams of one event each.
+/// Every side writes into a schema of its own, created empty before its timing starts.
+/// </summary>
+internal sealed class BatchImport : Figure
+{
+    private const int SaveChangesEvents = 1000;
+    private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web);
+
+    private BenchSettings _settings = null!;
+    private NpgsqlDataSource? _owner;
+    private string _file = "";
+    private readonly List<StatementRecorded> _events = [];
+    private readonly List<(Guid Stream, Guid Id, string Data, DateTimeOffset At)> _payloads = [];
+    private readonly List<string> _notes = [];
+
+    public override string Number => "2";
+
+    public override string Title => "Batch import (NDJSON)";
+
+    public override string Description => string.Create(CultureInfo.InvariantCulture,
+        $"Ours: `EventLogImporter.ImportAsync` (what `import-events` runs before it rebuilds the views: hash and survey the file, then binary COPY of streams and events, in one transaction) of an NDJSON export of {_settings?.ImportEvents:N0} `StatementRecorded` events (one stream each, generated with the fixed seed) into an empty event store, timed from the call to its return. ") +
+        "The store is a Marten store with the service's event settings (Guid streams, all metadata, user names, quick append with server timestamps, the service's JSON), whose tables Marten creates before the timing; views are not rebuilt here (that is figure 3, later). " +
+        "Floor: Npgsql binary COPY of the same event payloads (already in memory) with their ids, stream ids, versions, types and times into a plain table (no index, no key). " +
+        string.Create(CultureInfo.InvariantCulture, $"Peers, each next to the same floor: Marten's `BulkInsertEventsAsync` of the same {_settings?.ImportEvents:N0} events as new streams, and a plain `SaveChangesAsync` of one session starting {SaveChangesEvents:N0} streams of one event each. Goal (issue 9): import ratio ≥ 0.5.");
+
+    public override IEnumerable<string> Notes => _notes;
+
+    public override async Task SetUpAsync(BenchSettings settings, CancellationToken cancellation)
+    {
+        _settings = settings;
+        _owner = NpgsqlDataSource.Create(settings.OwnerConnection);
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Storage.Configure(json);
+        var random = new Random(settings.Seed);
+        var speaker = new Attribution(Guid.CreateVersion7(), "Peter Cook", Guid.CreateVersion7(), "Pentagon spokesman", Guid.CreateVersion7(), "U.S. Department of Defense");
+        var topic = Guid.CreateVersion7();
+        var recorded = DateTimeOffset.Parse("2016-02-01T12:00:00Z", CultureInfo.InvariantCulture);
+        _file = Path.Combine(Path.GetTempPath(), $"claimsledger-bench-import-{Environment.ProcessId}.ndjson");
+        await using var writer = new StreamWriter(_file);
+        for (var i = 0; i < settings.ImportEvents; i++)
+        {
+            var id = new Guid(RandomBytes(random));
+            var day = new DateOnly(2016, 1, 1).AddDays(random.Next(0, 366));
+            var statement = new StatementRecorded(id, speaker, $"We are assessing options in Libya, statement {i}.", QuoteKind.Partial,
+                StatedTime.OfDay(day.Year, day.Month, day.Day), [topic], new Source("i-HLS", $"https://i-hls.com/bench/{i}", null, null, null, null, null, null));
+            _events.Add(statement);
+            var data = JsonSerializer.SerializeToElement(statement, json);
+            var at = recorded.AddSeconds(i);
+            var eventId = new Guid(RandomBytes(random));
+            _payloads.Add((id, eventId, data.GetRawText(), at));
+            var logged = new LoggedEvent(i + 1, eventId, id, "statement", 1, "statement_recorded", "ClaimsLedger.Statements.StatementRecorded, ClaimsLedger",
+                at, "*DEFAULT*", "bench", null, null, null, data);
+            await writer.WriteLineAsync(JsonSerializer.Serialize(logged, ExportJson));
+        }
+
+        await writer.FlushAsync(cancellation);
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"NDJSON file: {settings.ImportEvents:N0} events, {new FileInfo(_file).Length / 1024.0 / 1024.0:N1} MiB."));
+    }
+
+    private static byte[] RandomBytes(Random random)
+    {
+        var bytes = new byte[16];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    public override async Task<IReadOnlyList<Sample>> RunOnceAsync(int run, bool floorFirst, CancellationToken cancellation)
+    {
+        double floor = 0;
+        if (floorFirst)
+        {
+            floor = await CopyFloorAsync(run, cancellation);
+        }
+
+        var import = await ImportAsync(run, cancellation);
+        var bulk = await BulkInsertAsync(run, cancellation);
+        var save = await SaveChangesAsync(run, cancellation);
+        if (!floorFirst)
+        {
+            floor = await CopyFloorAsync(run, cancellation);
+        }
+
+        return
+        [
+            new Sample("import-events path (EventLogImporter): events/s", "/s", import, floor, Goal.RatioAtLeast(0.5)),
+            new Sample("peer: Marten BulkInsertEventsAsync: events/s", "/s", bulk, floor),
+            new Sample(string.Create(CultureInfo.InvariantCulture, $"peer: SaveChangesAsync of {SaveChangesEvents:N0} events: events/s"), "/s", save, floor),
+        ];
+    }
+
+    private async Task<double> ImportAsync(int run, CancellationToken cancellation)
+    {
+        var schema = $"bench_import_{run}";
+        using var store = await EmptyStoreAsync(schema, cancellation);
+        var importer = new EventLogImporter(store, new LedgerClock(TimeProvider.System));
+        var watch = Stopwatch.StartNew();
+        var summary = await importer.ImportAsync(_file, "bench", null, cancellation);
+        watch.Stop();
+        var rows = await CountAsync($"{schema}.mt_events", cancellation);
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Run {run}: the import wrote {rows:N0} events in {summary.Streams:N0} streams in {watch.Elapsed.TotalSeconds:N2} s."));
+        await DropAsync(schema, cancellation);
+        return summary.Events / watch.Elapsed.TotalSeconds;
+    }
+
+    private async Task<double> BulkInsertAsync(int run, CancellationToken cancellation)
+    {
+        var schema = $"bench_bulk_{run}";
+        using var store = await EmptyStoreAsync(schema, cancellation);
+        var registry = store.Options.Events as IEventRegistry ?? throw new InvalidOperationException("Marten's event options are not an IEventRegistry.");
+        var streams = _events.Select(statement => StreamAction.Start(registry, statement.StatementId, statement)).ToList();
+        var watch = Stopwatch.StartNew();
+        await store.BulkInsertEventsAsync(streams, 1000, cancellation);
+        watch.Stop();
+        var rows = await CountAsync($"{schema}.mt_events", cancellation);
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Run {run}: BulkInsertEventsAsync wrote {rows:N0} events in {watch.Elapsed.TotalSeconds:N2} s."));
+        await DropAsync(schema, cancellation);
+        return rows / watch.Elapsed.TotalSeconds;
+    }
+
+    private async Task<double> SaveChangesAsync(int run, CancellationToken cancellation)
+    {
+        var schema = $"bench_save_{run}";
+        using var store = await EmptyStoreAsync(schema, cancellation);
+        // Warm Marten's code paths for this store on a throwaway stream, outside the timing.
+        await using (var warm = store.LightweightSession())
+        {
+            warm.Events.StartStream<Statement>(Guid.CreateVersion7(), _events[0] with { StatementId = Guid.CreateVersion7() });
+            await warm.SaveChangesAsync(cancellation);
+        }
+
+        await using var session = store.LightweightSession();
+        foreach (var statement in _events.Take(SaveChangesEvents))
+        {
+            session.Events.StartStream<Statement>(statement.StatementId, statement);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await session.SaveChangesAsync(cancellation);
+        watch.Stop();
+        var rows = await CountAsync($"{schema}.mt_events", cancellation) - 1;
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Run {run}: SaveChangesAsync wrote {rows:N0} events in {watch.Elapsed.TotalSeconds:N3} s."));
+        await DropAsync(schema, cancellation);
+        return rows / watch.Elapsed.TotalSeconds;
+    }
+
+    private async Task<double> CopyFloorAsync(int run, CancellationToken cancellation)
+    {
+        var table = $"bench_copy_floor_{run}";
+        await using var connection = await _owner!.OpenConnectionAsync(cancellation);
+        await using (var create = new NpgsqlCommand(
+            $"drop table if exists {table}; create table {table} (seq_id bigint, id uuid, stream_id uuid, version bigint, data jsonb, type varchar, timestamp timestamptz)", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellation);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await using (var copy = await connection.BeginBinaryImportAsync($"copy {table} (seq_id, id, stream_id, version, data, type, timestamp) from stdin (format binary)", cancellation))
+        {
+            long sequence = 0;
+            foreach (var (stream, id, data, at) in _payloads)
+            {
+                await copy.StartRowAsync(cancellation);
+                await copy.WriteAsync(++sequence, NpgsqlDbType.Bigint, cancellation);
+                await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellation);
+                await copy.WriteAsync(stream, NpgsqlDbType.Uuid, cancellation);
+                await copy.WriteAsync(1L, NpgsqlDbType.Bigint, cancellation);
+                await copy.WriteAsync(data, NpgsqlDbType.Jsonb, cancellation);
+                await copy.WriteAsync("statement_recorded", NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync(at.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
+            }
+
+            await copy.CompleteAsync(cancellation);
+        }
+
+        watch.Stop();
+        var rows = await CountAsync(table, cancellation);
+        await using (var drop = new NpgsqlCommand($"drop table {table}", connection))
+        {
+            await drop.ExecuteNonQueryAsync(cancellation);
+        }
+
+        return rows / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A Marten store with the service's event settings (Infrastructure/Storage.cs), its tables created and empty.</summary>
+    private async Task<DocumentStore> EmptyStoreAsync(string schema, CancellationToken cancellation)
+    {
+        await DropAsync(schema, cancellation);
+        var store = DocumentStore.For(options =>
+        {
+            options.Connection(_settings.OwnerConnection);
+            options.DatabaseSchemaName = schema;
+            options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Storage.Configure);
+            options.Events.StreamIdentity = StreamIdentity.AsGuid;
+            options.Events.MetadataConfig.EnableAll();
+            options.Events.MetadataConfig.UserNameEnabled = true;
+            options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+            options.Events.AddEventType<StatementRecorded>();
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return store;
+    }
+
+    private async Task DropAsync(string schema, CancellationToken cancellation)
+    {
+        await using var connection = await _owner!.OpenConnectionAsync(cancellation);
+        await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+        await drop.ExecuteNonQueryAsync(cancellation);
+    }
+
+    private async Task<long> CountAsync(string table, CancellationToken cancellation)
+    {
+        await using var connection = await _owner!.OpenConnectionAsync(cancellation);
+        await using var count = new NpgsqlCommand($"select count(*) from {table}", connection);
+        return (long)(await count.ExecuteScalarAsync(cancellation))!;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_owner is not null)
+        {
+            await _owner.DisposeAsync();
+        }
+
+        if (File.Exists(_file))
+        {
+            File.Delete(_file);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace ClaimsLedger.Bench.Harness;
+
+/// <summary>What bench/run passes: sizes, runs, the seed and the throwaway cluster's connection strings.</summary>
+internal sealed record BenchSettings(
+    bool Quick,
+    int Runs,
+    int Seed,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    int Statements,
+    int Iterations,
+    int ImportEvents,
+    string Output,
+    string OwnerConnection,
+    string AppConnection,
+    string RepositoryRoot,
+    IReadOnlySet<string>? Only,
+    string Command)
+{
+    public static BenchSettings FromArgs(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        string Arg(string name, string fallback)
+        {
+            var index = Array.LastIndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+        }
+
+        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+        var owner = Environment.GetEnvironmentVariable("CLAIMSLEDGER_DB") ?? throw new InvalidOperationException("Set CLAIMSLEDGER_DB (bench/run does).");
+        var only = Arg("--only", "");
+        return new BenchSettings(
+            quick,
+            Int("--runs", quick ? 1 : 3),
+            Int("--seed", 20160127),
+            TimeSpan.FromSeconds(Int("--duration", quick ? 3 : 10)),
+            TimeSpan.FromSeconds(quick ? 1 : 2),
+            Int("--statements", quick ? 2000 : 10000),
+            Int("--iterations", quick ? 10 : 30),
+            Int("--import-events", quick ? 5000 : 50000),
+            Arg("--out", "docs/benchmarks.md"),
+            owner,
+            Environment.GetEnvironmentVariable("CLAIMSLEDGER_APP_DB") ?? owner,
+            FindRoot(),
+            only.Length == 0 ? null : only.Split(',').ToHashSet(),
+            CommandLine(args));
+    }
+
+    /// <summary>The bench/run command line that reproduces these settings, for the report (without the --out bench/run adds).</summary>
+    private static string CommandLine(string[] args)
+    {
+        var shown = new List<string> { "bench/run" };
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--out" && i == 0)
+            {
+                i++;
+                continue;
+            }
+
+            shown.Add(args[i]);
+        }
+
+        return string.Join(' ', shown);
+    }
+
+    private static string FindRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ClaimsLedger.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return root?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+    }
+}
