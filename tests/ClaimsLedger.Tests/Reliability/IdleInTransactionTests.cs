@@ -266,7 +266,7 @@ public sealed class IdleInTransactionTests(ITestOutputHelper output)
                 new SourceInput("i-HLS", "https://i-hls.com/archives/68094"));
             RecordStatementEndpoint.Validate(command, app.Clock).ShouldBe(Problems.None);
             RecordingReferences references;
-            await using (var query = app.Store.QuerySession())
+            await using (var query = app.Store.LightweightSession())
             {
                 references = await RecordStatementEndpoint.LoadAsync(command, query, CancellationToken.None);
             }

@@ -95,7 +95,7 @@ public static class Review
     /// recording one by hand (validation, speaker and role, topics, stance ladder).
     /// </summary>
     public static async Task<(Plan? Plan, ProblemDetails Problem)> PlanAsync(
-        Article article, int number, CandidateEdits edits, string field, ClaimsPrincipal user, IQuerySession session, LedgerClock clock,
+        Article article, int number, CandidateEdits edits, string field, ClaimsPrincipal user, IDocumentSession session, LedgerClock clock,
         CancellationToken cancellation)
     {
         var candidate = article.Candidates[number];

@@ -57,19 +57,17 @@ public static class RecordStatementEndpoint
     public static ProblemDetails Validate(RecordStatement command, LedgerClock clock) =>
         Validation.Check(new RecordStatementValidator(clock.Now), command);
 
-    public static async Task<RecordingReferences> LoadAsync(RecordStatement command, IQuerySession session, CancellationToken cancellation)
+    /// <summary>
+    /// The speaker and every topic in one batched round trip, on the session that will record the statement:
+    /// recording is bound by database round trips, not by CPU (docs/benchmarks.md, figure 1).
+    /// </summary>
+    public static async Task<RecordingReferences> LoadAsync(RecordStatement command, IDocumentSession session, CancellationToken cancellation)
     {
-        var speaker = await session.Events.AggregateStreamAsync<Speaker>(command.SpeakerId, token: cancellation);
-        var topics = new List<Topic>();
-        foreach (var topicId in (command.TopicIds ?? []).Distinct())
-        {
-            if (await session.Events.AggregateStreamAsync<Topic>(topicId, token: cancellation) is { } topic)
-            {
-                topics.Add(topic);
-            }
-        }
-
-        return new RecordingReferences(speaker, topics);
+        var batch = session.CreateBatchQuery();
+        var speaker = batch.Events.FetchLatest<Speaker>(command.SpeakerId);
+        var topics = (command.TopicIds ?? []).Distinct().Select(batch.Events.FetchLatest<Topic>).ToList();
+        await batch.Execute(cancellation);
+        return new RecordingReferences(await speaker, [.. (await Task.WhenAll(topics)).OfType<Topic>()]);
     }
 
     public static ProblemDetails Validate(RecordStatement command, RecordingReferences references)
