@@ -20,7 +20,7 @@ internal static class Report
                                      $"the floor first on every other run; seed {settings.Seed}; whole run {elapsed.TotalMinutes:N1} min).").AppendLine();
         report.AppendLine(invariant, $"Measured: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.").AppendLine();
         report.AppendLine("## Machine").AppendLine();
-        report.AppendLine(invariant, $"{Machine.Describe()}. The load driver, the service and PostgreSQL share these cores, and other work was running on the machine.").AppendLine();
+        report.AppendLine(invariant, $"{Machine.Describe()}. The load driver, the service and PostgreSQL share these cores, and the machine may be shared with other work (hence the floors).").AppendLine();
         report.AppendLine("PostgreSQL, a throwaway cluster started by `bench/run` (`SHOW`):").AppendLine();
         report.AppendLine("| Setting | Value |");
         report.AppendLine("|---|---|");
