@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Positions;
+using Marten;
 using Npgsql;
 
 namespace ClaimsLedger.Feed;
@@ -16,20 +17,21 @@ namespace ClaimsLedger.Feed;
 /// Like the feed itself this is best-effort live: a node that is not listening at that moment (its database
 /// connection just broke) misses the change, and clients re-read the timelines when they reconnect.
 /// </summary>
-public sealed partial class FeedFanOut : IAsyncDisposable
+public sealed partial class FeedFanOut
 {
     /// <summary>PostgreSQL refuses a NOTIFY payload of 8000 bytes or more.</summary>
     public const int MaxPayloadBytes = 7999;
 
     public static readonly JsonSerializerOptions Json = CreateJson();
 
-    private readonly NpgsqlDataSource _database;
+    private readonly IDocumentStore _store;
     private readonly LiveFeed _feed;
     private readonly ILogger<FeedFanOut> _logger;
 
-    public FeedFanOut(IConfiguration configuration, LiveFeed feed, ILogger<FeedFanOut> logger)
+    public FeedFanOut(IConfiguration configuration, IDocumentStore store, LiveFeed feed, ILogger<FeedFanOut> logger)
     {
-        _database = NpgsqlDataSource.Create(Storage.ConnectionString(configuration));
+        // Notifications go through the store's own pool (and its connect and command timeouts), not a second one.
+        _store = store;
         _feed = feed;
         _logger = logger;
         Channel = ChannelFor(configuration[Storage.SchemaKey] ?? "claimsledger");
@@ -60,7 +62,9 @@ public sealed partial class FeedFanOut : IAsyncDisposable
             return;
         }
 
-        await using var command = _database.CreateCommand("select pg_notify($1, $2)");
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand("select pg_notify($1, $2)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = Channel });
         command.Parameters.Add(new NpgsqlParameter { Value = payload });
         await command.ExecuteNonQueryAsync(cancellation);
@@ -80,7 +84,6 @@ public sealed partial class FeedFanOut : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     private static JsonSerializerOptions CreateJson()
     {
