@@ -62,7 +62,7 @@ public static class Storage
         services.AddMarten(services =>
             {
                 var options = new StoreOptions();
-                options.Connection(DatabaseTimeouts.Apply(ConnectionString(configuration), configuration));
+                options.Connection(DatabasePreparedStatements.Apply(DatabaseTimeouts.Apply(ConnectionString(configuration), configuration), configuration));
                 options.DatabaseSchemaName = schema;
                 // The service runs as a role that may not create or alter anything: the setup command
                 // (as the schema owner) does that.
