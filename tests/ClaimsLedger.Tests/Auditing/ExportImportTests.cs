@@ -84,4 +84,73 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         await Should.ThrowAsync<InvalidOperationException>(() => importer.ImportAsync(export, "again", null, CancellationToken.None));
         File.Delete(export);
     }
+
+    [Fact]
+    public async Task An_import_run_as_the_owner_ends_with_the_events_keyed_to_their_streams_and_hashes_the_file_as_sha256sum_does()
+    {
+        var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = Path.GetTempFileName();
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events/export");
+        });
+        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var summary = await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+
+        summary.FileSha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(export))));
+        await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var keys = new Npgsql.NpgsqlCommand(
+            "select pg_get_constraintdef(oid) from pg_constraint where conrelid = @events::regclass and contype = 'f'", connection);
+        keys.Parameters.AddWithValue("events", $"{schema}.mt_events");
+        // The import took the key off for its COPY; it is back, as Marten defined it.
+        ((string?)await keys.ExecuteScalarAsync()).ShouldBe($"FOREIGN KEY (stream_id) REFERENCES {schema}.mt_streams(id) ON DELETE CASCADE");
+        await using var copy = target.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var imported = await copy.Events.FetchStreamAsync(cook);
+        imported.ShouldNotBeEmpty();
+        imported[0].Headers!.ShouldContainKey("user-roles");
+        ((System.Text.Json.JsonElement)imported[0].Headers!["import"]).GetProperty("by").GetString().ShouldBe("auditor-alice");
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task A_file_out_of_sequence_order_is_refused_whole_and_leaves_the_store_empty_and_keyed()
+    {
+        await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events/export");
+        });
+        var lines = (await result.ReadAsTextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var export = Path.GetTempFileName();
+        // The last event twice: its sequence does not follow itself.
+        await File.WriteAllLinesAsync(export, [.. lines, lines[^1]]);
+
+        foreach (var asOwner in new[] { true, false })
+        {
+            var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+            await using var target = asOwner ? await AppFixture.StartAsOwnerAsync(schema) : await AppFixture.StartAsync(schema);
+            var refused = await Should.ThrowAsync<InvalidDataException>(() =>
+                target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None));
+            refused.Message.ShouldContain($"Line {lines.Length + 1}");
+
+            await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
+            await connection.OpenAsync();
+            await using var state = new Npgsql.NpgsqlCommand(
+                $"select (select count(*) from {schema}.mt_events) + (select count(*) from {schema}.mt_streams), (select count(*) from pg_constraint where conrelid = '{schema}.mt_events'::regclass and contype = 'f')",
+                connection);
+            await using var reader = await state.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            (reader.GetInt64(0), reader.GetInt64(1)).ShouldBe((0L, 1L), asOwner ? "imported as the owner" : "imported as the runtime role");
+        }
+
+        File.Delete(export);
+    }
 }

@@ -57,6 +57,13 @@ public class AppFixture : IAsyncLifetime
         return await Start(schema, RuntimeConnectionString, applySchema: false, configure, settings);
     }
 
+    /// <summary>A host connected as the schema's owner, as the offline commands (import-events, rebuild) run.</summary>
+    public static async Task<IAlbaHost> StartAsOwnerAsync(string schema)
+    {
+        await SetUpSchemaAsync(schema);
+        return await Start(schema, ConnectionString, applySchema: false, configure: null, settings: null);
+    }
+
     /// <summary>What the setup command does: creates or migrates a schema as its owner.</summary>
     public static async Task SetUpSchemaAsync(string schema, Action<IServiceCollection>? configure = null, IReadOnlyDictionary<string, string>? settings = null)
     {
