@@ -39,12 +39,12 @@ public sealed class SourceInputValidator : AbstractValidator<SourceInput>
 {
     public const int MaxTextLength = 5_000_000;
 
-    public SourceInputValidator(DateTimeOffset now)
+    public SourceInputValidator()
     {
         RuleFor(source => source.Outlet).RequiredText(CommonRules.NameMaxLength);
         RuleFor(source => source.Url).AbsoluteHttpUrl();
-        RuleFor(source => source.PublishedAt).StatedTimeNotInFuture(now);
-        RuleFor(source => source.RetrievedAt).Must(at => at is null || at <= now).WithMessage("retrievedAt is in the future.");
+        RuleFor(source => source.PublishedAt).StatedTimeNotInFuture();
+        RuleFor(source => source.RetrievedAt).Must((_, at, context) => at is null || at <= CommonRules.ClockTime(context)).WithMessage("retrievedAt is in the future.");
         RuleFor(source => source.ContentSha256)
             .Must(hash => hash is null || (hash.Length == 64 && hash.All(Uri.IsHexDigit)))
             .WithMessage("contentSha256 must be 64 hexadecimal characters.");

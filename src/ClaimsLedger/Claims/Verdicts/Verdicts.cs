@@ -40,7 +40,7 @@ internal static class FindingRules
 {
     public const int MaxEvidence = 50;
 
-    public static void Apply<T>(AbstractValidator<T> validator, DateTimeOffset now, Func<T, string> rating, Func<T, string> rationale,
+    public static void Apply<T>(AbstractValidator<T> validator, Func<T, string> rating, Func<T, string> rationale,
         Func<T, IReadOnlyList<string>?> evidence, Func<T, string?> reviewer, Func<T, string> publishedAt, Func<T, string?> url)
     {
         validator.RuleFor(command => rating(command)).RequiredText(40).OverridePropertyName("rating");
@@ -49,7 +49,7 @@ internal static class FindingRules
             .WithMessage($"evidence holds at most {MaxEvidence} links.").OverridePropertyName("evidence");
         validator.RuleForEach(command => evidence(command)).NotEmpty().AbsoluteHttpUrl().OverridePropertyName("evidence");
         validator.RuleFor(command => reviewer(command)).OptionalText(CommonRules.NameMaxLength).OverridePropertyName("reviewer");
-        validator.RuleFor(command => publishedAt(command)).NotEmpty().WithMessage("publishedAt is required.").StatedTimeNotInFuture(now)
+        validator.RuleFor(command => publishedAt(command)).NotEmpty().WithMessage("publishedAt is required.").StatedTimeNotInFuture()
             .OverridePropertyName("publishedAt");
         validator.RuleFor(command => url(command)).AbsoluteHttpUrl().OverridePropertyName("url");
     }
@@ -73,18 +73,22 @@ internal static class FindingRules
 
 public sealed class IssueVerdictValidator : AbstractValidator<IssueVerdict>
 {
-    public IssueVerdictValidator(DateTimeOffset now)
+    public static readonly IssueVerdictValidator Instance = new();
+
+    public IssueVerdictValidator()
     {
-        FindingRules.Apply(this, now, c => c.Rating, c => c.Rationale, c => c.Evidence, c => c.Reviewer, c => c.PublishedAt, c => c.Url);
+        FindingRules.Apply(this, c => c.Rating, c => c.Rationale, c => c.Evidence, c => c.Reviewer, c => c.PublishedAt, c => c.Url);
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
 
 public sealed class ReviseVerdictValidator : AbstractValidator<ReviseVerdict>
 {
-    public ReviseVerdictValidator(DateTimeOffset now)
+    public static readonly ReviseVerdictValidator Instance = new();
+
+    public ReviseVerdictValidator()
     {
-        FindingRules.Apply(this, now, c => c.Rating, c => c.Rationale, c => c.Evidence, c => c.Reviewer, c => c.PublishedAt, c => c.Url);
+        FindingRules.Apply(this, c => c.Rating, c => c.Rationale, c => c.Evidence, c => c.Reviewer, c => c.PublishedAt, c => c.Url);
         RuleFor(command => command.Reason).RequiredText(CommonRules.ReasonMaxLength);
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
@@ -92,7 +96,7 @@ public sealed class ReviseVerdictValidator : AbstractValidator<ReviseVerdict>
 
 public static class IssueVerdictEndpoint
 {
-    public static ProblemDetails Validate(IssueVerdict command, LedgerClock clock) => Validation.Check(new IssueVerdictValidator(clock.Now), command);
+    public static ProblemDetails Validate(IssueVerdict command, LedgerClock clock) => Validation.Check(IssueVerdictValidator.Instance, command, clock.Now);
 
     public static ProblemDetails Validate(IssueVerdict command, IEventStream<Claim> stream) => Versions.Check(command.ExpectedVersion, stream);
 
@@ -118,7 +122,7 @@ public static class IssueVerdictEndpoint
 
 public static class ReviseVerdictEndpoint
 {
-    public static ProblemDetails Validate(ReviseVerdict command, LedgerClock clock) => Validation.Check(new ReviseVerdictValidator(clock.Now), command);
+    public static ProblemDetails Validate(ReviseVerdict command, LedgerClock clock) => Validation.Check(ReviseVerdictValidator.Instance, command, clock.Now);
 
     public static ProblemDetails Validate(ReviseVerdict command, IEventStream<Claim> stream) => Versions.Check(command.ExpectedVersion, stream);
 

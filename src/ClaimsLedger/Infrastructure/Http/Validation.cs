@@ -6,9 +6,22 @@ namespace ClaimsLedger.Infrastructure.Http;
 /// <summary>Runs a request's FluentValidation rules and turns failures into a 400 naming each field.</summary>
 public static class Validation
 {
-    public static ProblemDetails Check<T>(AbstractValidator<T> validator, T request)
+    public static ProblemDetails Check<T>(AbstractValidator<T> validator, T request) => Check(validator, new ValidationContext<T>(request));
+
+    /// <summary>
+    /// With the ledger clock's time, for rules that refuse the future (<see cref="CommonRules.StatedTimeNotInFuture{T}"/>).
+    /// Validators are built once (building one compiles its rules' expressions) and read the time from here.
+    /// </summary>
+    public static ProblemDetails Check<T>(AbstractValidator<T> validator, T request, DateTimeOffset now)
     {
-        var result = validator.Validate(request);
+        var context = new ValidationContext<T>(request);
+        context.RootContextData[CommonRules.NowKey] = now;
+        return Check(validator, context);
+    }
+
+    private static ProblemDetails Check<T>(AbstractValidator<T> validator, ValidationContext<T> context)
+    {
+        var result = validator.Validate(context);
         if (result.IsValid)
         {
             return Problems.None;
@@ -46,11 +59,21 @@ public static class CommonRules
     public static IRuleBuilderOptions<T, long> ExpectedVersion<T>(this IRuleBuilder<T, long> rule) =>
         rule.GreaterThan(0).WithMessage("expectedVersion is required: send the version you last read (optimistic concurrency).");
 
-    public static IRuleBuilderOptions<T, string?> StatedTimeNotInFuture<T>(this IRuleBuilder<T, string?> rule, DateTimeOffset now) =>
+    /// <summary>Where <see cref="Validation.Check{T}(AbstractValidator{T}, T, DateTimeOffset)"/> puts the ledger clock's time.</summary>
+    public const string NowKey = "claimsledger.now";
+
+    /// <summary>A stated time, not after the ledger clock's time given to <see cref="Validation.Check{T}(AbstractValidator{T}, T, DateTimeOffset)"/>.</summary>
+    public static IRuleBuilderOptions<T, string?> StatedTimeNotInFuture<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(text => text is null || StatedTime.TryParse(text, out _))
             .WithMessage("{PropertyName} must be \"yyyy\", \"yyyy-MM\", \"yyyy-MM-dd\" or an ISO 8601 instant with an offset.")
-            .Must(text => text is null || !StatedTime.TryParse(text, out var t) || !t.StartsAfter(now))
+            .Must((_, text, context) => text is null || !StatedTime.TryParse(text, out var t) || !t.StartsAfter(ClockTime(context)))
             .WithMessage("{PropertyName} is in the future.");
+
+    /// <summary>The ledger clock's time the validation was given.</summary>
+    public static DateTimeOffset ClockTime(IValidationContext context) =>
+        context.RootContextData.TryGetValue(NowKey, out var now) && now is DateTimeOffset time
+            ? time
+            : throw new InvalidOperationException("A rule about the future was checked without the ledger clock's time: use Validation.Check(validator, request, clock.Now).");
 
     public static IRuleBuilderOptions<T, string?> AbsoluteHttpUrl<T>(this IRuleBuilder<T, string?> rule) =>
         rule.MaximumLength(2_000)

@@ -37,10 +37,10 @@ public sealed record CandidateEdits(
 
 public sealed class CandidateEditsValidator : AbstractValidator<CandidateEdits>
 {
-    public CandidateEditsValidator(DateTimeOffset now)
+    public CandidateEditsValidator()
     {
         RuleFor(edits => edits.Kind).IsInEnum();
-        RuleFor(edits => edits.StatedAt).StatedTimeNotInFuture(now);
+        RuleFor(edits => edits.StatedAt).StatedTimeNotInFuture();
         RuleFor(edits => edits.TopicIds)
             .Must(ids => ids is null || ids.Count <= StatementRules.MaxTopics).WithMessage($"At most {StatementRules.MaxTopics} topics.")
             .Must(ids => ids is null || ids.Distinct().Count() == ids.Count).WithMessage("topicIds must not repeat.");
@@ -136,7 +136,7 @@ public static class Review
         var record = new RecordStatement(speakerId.Value, edits.RoleId, candidate.Quote, kind, statedAt, topicIds,
             new SourceInput(article.Outlet, article.Url, article.PublishedAt?.ToString(), article.RetrievedAt, article.ContentSha256,
                 candidate.Start, candidate.End, edits.ReportedVia?.Trim()));
-        if (Prefixed(Validation.Check(new RecordStatementValidator(clock.Now), record), field) is { } invalid)
+        if (Prefixed(Validation.Check(RecordStatementValidator.Instance, record, clock.Now), field) is { } invalid)
         {
             return (null, invalid);
         }

@@ -15,10 +15,12 @@ public sealed record AcceptCandidate(long ExpectedVersion, CandidateEdits? Edits
 
 public sealed class AcceptCandidateValidator : AbstractValidator<AcceptCandidate>
 {
-    public AcceptCandidateValidator(DateTimeOffset now)
+    public static readonly AcceptCandidateValidator Instance = new();
+
+    public AcceptCandidateValidator()
     {
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
-        RuleFor(command => command.Edits!).SetValidator(new CandidateEditsValidator(now)).When(command => command.Edits is not null);
+        RuleFor(command => command.Edits!).SetValidator(new CandidateEditsValidator()).When(command => command.Edits is not null);
     }
 }
 
@@ -49,7 +51,9 @@ public sealed class AcceptCandidatesValidator : AbstractValidator<AcceptCandidat
 {
     public const int MaxCandidates = 200;
 
-    public AcceptCandidatesValidator(DateTimeOffset now)
+    public static readonly AcceptCandidatesValidator Instance = new();
+
+    public AcceptCandidatesValidator()
     {
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
         RuleFor(command => command.Candidates)
@@ -58,7 +62,7 @@ public sealed class AcceptCandidatesValidator : AbstractValidator<AcceptCandidat
             .Must(items => items is null || items.Select(item => item.Number).Distinct().Count() == items.Count).WithMessage("A candidate is listed twice.");
         RuleForEach(command => command.Candidates).ChildRules(item =>
         {
-            item.RuleFor(entry => entry.Edits!).SetValidator(new CandidateEditsValidator(now)).When(entry => entry.Edits is not null);
+            item.RuleFor(entry => entry.Edits!).SetValidator(new CandidateEditsValidator()).When(entry => entry.Edits is not null);
         });
     }
 }
@@ -68,7 +72,7 @@ public sealed record CandidatesAccepted(Guid ArticleId, long Version, IReadOnlyL
 
 public static class AcceptCandidateEndpoint
 {
-    public static ProblemDetails Validate(AcceptCandidate command, LedgerClock clock) => Validation.Check(new AcceptCandidateValidator(clock.Now), command);
+    public static ProblemDetails Validate(AcceptCandidate command, LedgerClock clock) => Validation.Check(AcceptCandidateValidator.Instance, command, clock.Now);
 
     /// <summary>
     /// Accept a candidate (recorder; with a stance, editor): it is recorded as a statement through the
@@ -118,7 +122,7 @@ public static class AcceptCandidateEndpoint
 
 public static class AcceptCandidatesEndpoint
 {
-    public static ProblemDetails Validate(AcceptCandidates command, LedgerClock clock) => Validation.Check(new AcceptCandidatesValidator(clock.Now), command);
+    public static ProblemDetails Validate(AcceptCandidates command, LedgerClock clock) => Validation.Check(AcceptCandidatesValidator.Instance, command, clock.Now);
 
     /// <summary>Accept several candidates of one article at once (recorder; with stances, editor): all are recorded, or none.</summary>
     [WolverinePost("/api/articles/{id}/candidates/accept"), RequiresRole(Roles.Recorder)]

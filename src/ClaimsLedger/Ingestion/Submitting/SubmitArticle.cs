@@ -30,7 +30,9 @@ public sealed record SubmitArticle(
 
 public sealed class SubmitArticleValidator : AbstractValidator<SubmitArticle>
 {
-    public SubmitArticleValidator(DateTimeOffset now)
+    public static readonly SubmitArticleValidator Instance = new();
+
+    public SubmitArticleValidator()
     {
         RuleFor(command => command.Text)
             .Must((command, text) => (text is null) != (command.Html is null))
@@ -38,8 +40,8 @@ public sealed class SubmitArticleValidator : AbstractValidator<SubmitArticle>
         RuleFor(command => command.Outlet).RequiredText(CommonRules.NameMaxLength);
         RuleFor(command => command.Title).OptionalText(1_000);
         RuleFor(command => command.Url).AbsoluteHttpUrl();
-        RuleFor(command => command.PublishedAt).StatedTimeNotInFuture(now);
-        RuleFor(command => command.RetrievedAt).Must(at => at is null || at <= now).WithMessage("retrievedAt is in the future.");
+        RuleFor(command => command.PublishedAt).StatedTimeNotInFuture();
+        RuleFor(command => command.RetrievedAt).Must((_, at, context) => at is null || at <= CommonRules.ClockTime(context)).WithMessage("retrievedAt is in the future.");
     }
 }
 
@@ -58,7 +60,7 @@ public static class SubmitArticleEndpoint
 
     public const string ExtractorVersion = "rules/1";
 
-    public static ProblemDetails Validate(SubmitArticle command, LedgerClock clock) => Validation.Check(new SubmitArticleValidator(clock.Now), command);
+    public static ProblemDetails Validate(SubmitArticle command, LedgerClock clock) => Validation.Check(SubmitArticleValidator.Instance, command, clock.Now);
 
     /// <summary>The same text always has the same article id: a second submission finds the first.</summary>
     public static Guid ArticleId(string contentSha256)

@@ -20,11 +20,13 @@ public sealed record AssumeRole(string Title, Guid? OrganizationId, string? Sinc
 
 public sealed class AssumeRoleValidator : AbstractValidator<AssumeRole>
 {
-    public AssumeRoleValidator(DateTimeOffset now)
+    public static readonly AssumeRoleValidator Instance = new();
+
+    public AssumeRoleValidator()
     {
         RuleFor(command => command.Title).RequiredText(CommonRules.NameMaxLength);
-        RuleFor(command => command.Since).StatedTimeNotInFuture(now);
-        RuleFor(command => command.Until).StatedTimeNotInFuture(now);
+        RuleFor(command => command.Since).StatedTimeNotInFuture();
+        RuleFor(command => command.Until).StatedTimeNotInFuture();
         RuleFor(command => command.Until)
             .Must((command, until) => !StatedTime.TryParse(command.Since, out var since) || !StatedTime.TryParse(until, out var end) || since <= end)
             .WithMessage("until must not be before since.");
@@ -35,7 +37,7 @@ public sealed class AssumeRoleValidator : AbstractValidator<AssumeRole>
 public static class AssumeRoleEndpoint
 {
     public static ProblemDetails Validate(AssumeRole command, LedgerClock clock) =>
-        Validation.Check(new AssumeRoleValidator(clock.Now), command);
+        Validation.Check(AssumeRoleValidator.Instance, command, clock.Now);
 
     public static ProblemDetails Validate(AssumeRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 

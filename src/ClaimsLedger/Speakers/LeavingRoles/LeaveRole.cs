@@ -15,9 +15,11 @@ public sealed record LeaveRole(string? On, long ExpectedVersion);
 
 public sealed class LeaveRoleValidator : AbstractValidator<LeaveRole>
 {
-    public LeaveRoleValidator(DateTimeOffset now)
+    public static readonly LeaveRoleValidator Instance = new();
+
+    public LeaveRoleValidator()
     {
-        RuleFor(command => command.On).StatedTimeNotInFuture(now);
+        RuleFor(command => command.On).StatedTimeNotInFuture();
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
@@ -25,7 +27,7 @@ public sealed class LeaveRoleValidator : AbstractValidator<LeaveRole>
 public static class LeaveRoleEndpoint
 {
     public static ProblemDetails Validate(LeaveRole command, LedgerClock clock) =>
-        Validation.Check(new LeaveRoleValidator(clock.Now), command);
+        Validation.Check(LeaveRoleValidator.Instance, command, clock.Now);
 
     public static ProblemDetails Validate(LeaveRole command, IEventStream<Speaker> stream) => Versions.Check(command.ExpectedVersion, stream);
 

@@ -15,9 +15,11 @@ public sealed record AddSource(SourceInput Source, long ExpectedVersion);
 
 public sealed class AddSourceValidator : AbstractValidator<AddSource>
 {
-    public AddSourceValidator(DateTimeOffset now)
+    public static readonly AddSourceValidator Instance = new();
+
+    public AddSourceValidator()
     {
-        RuleFor(command => command.Source).NotNull().WithMessage("source is required.").SetValidator(new SourceInputValidator(now));
+        RuleFor(command => command.Source).NotNull().WithMessage("source is required.").SetValidator(new SourceInputValidator());
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
 }
@@ -25,7 +27,7 @@ public sealed class AddSourceValidator : AbstractValidator<AddSource>
 public static class AddSourceEndpoint
 {
     public static ProblemDetails Validate(AddSource command, LedgerClock clock) =>
-        Validation.Check(new AddSourceValidator(clock.Now), command);
+        Validation.Check(AddSourceValidator.Instance, command, clock.Now);
 
     public static ProblemDetails Validate(AddSource command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 

@@ -29,17 +29,19 @@ public sealed record RecordStatement(
 
 public sealed class RecordStatementValidator : AbstractValidator<RecordStatement>
 {
-    public RecordStatementValidator(DateTimeOffset now)
+    public static readonly RecordStatementValidator Instance = new();
+
+    public RecordStatementValidator()
     {
         RuleFor(command => command.SpeakerId).NotEmpty().WithMessage("speakerId is required.");
         RuleFor(command => command.Quote).Quote();
         RuleFor(command => command.Kind).IsInEnum();
-        RuleFor(command => command.StatedAt).NotEmpty().WithMessage("statedAt is required.").StatedTimeNotInFuture(now);
+        RuleFor(command => command.StatedAt).NotEmpty().WithMessage("statedAt is required.").StatedTimeNotInFuture();
         RuleFor(command => command.TopicIds)
             .Must(ids => ids is null || ids.Count <= StatementRules.MaxTopics).WithMessage($"At most {StatementRules.MaxTopics} topics.")
             .Must(ids => ids is null || ids.Distinct().Count() == ids.Count).WithMessage("topicIds must not repeat.");
         RuleForEach(command => command.TopicIds).NotEmpty();
-        RuleFor(command => command.Source).NotNull().WithMessage("source is required.").SetValidator(new SourceInputValidator(now));
+        RuleFor(command => command.Source).NotNull().WithMessage("source is required.").SetValidator(new SourceInputValidator());
         RuleFor(command => command.Source)
             .Must((command, source) => StatementRules.SpanFitsQuote(command.Quote, command.Kind, source))
             .WithMessage(StatementRules.SpanMessage);
@@ -55,7 +57,7 @@ public sealed record RecordingReferences(Speaker? Speaker, IReadOnlyList<Topic> 
 public static class RecordStatementEndpoint
 {
     public static ProblemDetails Validate(RecordStatement command, LedgerClock clock) =>
-        Validation.Check(new RecordStatementValidator(clock.Now), command);
+        Validation.Check(RecordStatementValidator.Instance, command, clock.Now);
 
     /// <summary>
     /// The speaker and every topic in one batched round trip, on the session that will record the statement:

@@ -17,10 +17,12 @@ public sealed record RetractStatement(string RetractedAt, SourceInput? Source, s
 
 public sealed class RetractStatementValidator : AbstractValidator<RetractStatement>
 {
-    public RetractStatementValidator(DateTimeOffset now)
+    public static readonly RetractStatementValidator Instance = new();
+
+    public RetractStatementValidator()
     {
-        RuleFor(command => command.RetractedAt).NotEmpty().WithMessage("retractedAt is required.").StatedTimeNotInFuture(now);
-        RuleFor(command => command.Source!).SetValidator(new SourceInputValidator(now)).When(command => command.Source is not null);
+        RuleFor(command => command.RetractedAt).NotEmpty().WithMessage("retractedAt is required.").StatedTimeNotInFuture();
+        RuleFor(command => command.Source!).SetValidator(new SourceInputValidator()).When(command => command.Source is not null);
         RuleFor(command => command.Note).OptionalText(CommonRules.ReasonMaxLength);
         RuleFor(command => command.ExpectedVersion).ExpectedVersion();
     }
@@ -29,7 +31,7 @@ public sealed class RetractStatementValidator : AbstractValidator<RetractStateme
 public static class RetractStatementEndpoint
 {
     public static ProblemDetails Validate(RetractStatement command, LedgerClock clock) =>
-        Validation.Check(new RetractStatementValidator(clock.Now), command);
+        Validation.Check(RetractStatementValidator.Instance, command, clock.Now);
 
     public static ProblemDetails Validate(RetractStatement command, IEventStream<Statement> stream) => Versions.Check(command.ExpectedVersion, stream);
 
