@@ -125,7 +125,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static Dictionary<string, string> Settings(string connection, string schema) => new()
+    internal static Dictionary<string, string> Settings(string connection, string schema) => new()
     {
         ["CLAIMSLEDGER_DB"] = connection,
         ["ClaimsLedger__Schema"] = schema,
@@ -146,7 +146,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return key.ExportECPrivateKeyPem();
     }
 
-    private static Process Launch(string appDirectory, IEnumerable<string> arguments, Dictionary<string, string> environment)
+    internal static Process Launch(string appDirectory, IEnumerable<string> arguments, Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
