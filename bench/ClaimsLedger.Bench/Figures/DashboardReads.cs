@@ -119,24 +119,35 @@ internal sealed class DashboardReads : Figure
         {
             OpenLoopResult oursResult;
             OpenLoopResult floorResult;
+            double serviceCpu;
             if (floorFirst)
             {
                 floorResult = await DriveAsync(floor, cancellation);
-                oursResult = await DriveAsync(ours, cancellation);
+                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
             }
             else
             {
-                oursResult = await DriveAsync(ours, cancellation);
+                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
                 floorResult = await DriveAsync(floor, cancellation);
             }
 
             samples.Add(new Sample($"{read}: p50 latency", "ms", oursResult.P50, floorResult.P50));
             samples.Add(new Sample($"{read}: p99 latency", "ms", oursResult.P99, floorResult.P99, Goal.OursAtMost(20, "ms")));
             _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule."));
+                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule; the service process used {serviceCpu * 1000 / RequestsPerLoad:N2} ms of CPU per request (warm-up included), {serviceCpu / (Warmup + Window).TotalSeconds:N2} cores at this rate."));
         }
 
         return samples;
+    }
+
+    private double RequestsPerLoad => Math.Round((Warmup + Window).TotalSeconds * Rate);
+
+    /// <summary>Ours, with the CPU time (user + system) the service process used meanwhile.</summary>
+    private async Task<(OpenLoopResult Result, double CpuSeconds)> DriveServiceAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
+    {
+        var before = ColdStart.CpuSeconds(_service!.ProcessId);
+        var result = await DriveAsync(read, cancellation);
+        return (result, ColdStart.CpuSeconds(_service.ProcessId) - before);
     }
 
     private Task<OpenLoopResult> DriveAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation) =>

@@ -26,6 +26,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int ProcessId => _process.Id;
+
     public static async Task SetUpAsync(string appDirectory, string ownerConnection, string schema, CancellationToken cancellation)
     {
         using var setup = Launch(appDirectory, ["setup"], Settings(ownerConnection, schema));
