@@ -87,7 +87,9 @@ internal sealed class DashboardReads : Figure
             Timeout = TimeSpan.FromSeconds(30),
         };
         var writer = new AuthenticationHeaderValue("Bearer", tokens.Mint("bench", [Roles.Recorder, Roles.Editor], TimeSpan.FromHours(4)));
-        _database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.AppConnection) { MaxPoolSize = 512 }.ConnectionString);
+        // No more connections than the service's own pool (Npgsql's default, 100), less what it keeps open meanwhile, so
+        // under overload the floor queues for a connection, as the service does, instead of failing on max_connections.
+        _database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.AppConnection) { MaxPoolSize = 80 }.ConnectionString);
 
         await SeedAsync(writer, settings.Quick ? 500 : 2000, settings.Seed, cancellation);
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("bench-reader", [Roles.Reader], TimeSpan.FromHours(4)));
