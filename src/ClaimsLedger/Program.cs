@@ -5,6 +5,7 @@ using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Infrastructure.Auth;
 using ClaimsLedger.Infrastructure.Http;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Wolverine;
 using Wolverine.Http;
 
@@ -24,6 +25,20 @@ builder.Services.AddLedger();
 builder.Services.AddLiveFeed();
 builder.Services.AddOptions<ClaimsLedger.Claims.ClaimReviews.NewsroomOptions>()
     .BindConfiguration(ClaimsLedger.Claims.ClaimReviews.NewsroomOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+// Wolverine's handler and endpoint code is generated ahead of time and committed under Internal/Generated
+// (ops/codegen rewrites it; GeneratedCodeTests fails while it is stale), so a start compiles nothing.
+// Production loads only that code and refuses to start without it. Development (ops/run, test hosts) loads
+// it too, and compiles at run time only a handler added since the last ops/codegen.
+// ClaimsLedger:CompileHandlersAtStart=true compiles everything at start-up instead, as before: bench figure 7's floor.
+var compileHandlersAtStart = builder.Configuration.GetValue<bool>("ClaimsLedger:CompileHandlersAtStart");
+builder.Services.CritterStackDefaults(defaults =>
+{
+    defaults.Production.GeneratedCodeMode = compileHandlersAtStart ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
+    defaults.Production.AssertAllPreGeneratedTypesExist = !compileHandlersAtStart;
+    defaults.Production.SourceCodeWritingEnabled = false;
+    defaults.Development.GeneratedCodeMode = compileHandlersAtStart ? TypeLoadMode.Dynamic : TypeLoadMode.Auto;
+    defaults.Development.SourceCodeWritingEnabled = false;
+});
 builder.Host.UseWolverine(options =>
 {
     // Named, not inferred from the entry assembly, so test hosts and the bench find the endpoints too.
@@ -33,6 +48,7 @@ builder.Host.UseWolverine(options =>
     options.Policies.AutoApplyTransactions();
     options.AddLiveFeed();
     options.UseClaimsLedgerCluster(builder.Configuration);
+    // Roslyn, for Development's fallback and `codegen test`; Production's Static mode never compiles.
     options.UseRuntimeCompilation();
 });
 

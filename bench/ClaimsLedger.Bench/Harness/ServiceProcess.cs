@@ -26,6 +26,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int ProcessId => _process.Id;
+
     public static async Task SetUpAsync(string appDirectory, string ownerConnection, string schema, CancellationToken cancellation)
     {
         using var setup = Launch(appDirectory, ["setup"], Settings(ownerConnection, schema));
@@ -125,7 +127,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static Dictionary<string, string> Settings(string connection, string schema) => new()
+    internal static Dictionary<string, string> Settings(string connection, string schema) => new()
     {
         ["CLAIMSLEDGER_DB"] = connection,
         ["ClaimsLedger__Schema"] = schema,
@@ -146,7 +148,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return key.ExportECPrivateKeyPem();
     }
 
-    private static Process Launch(string appDirectory, IEnumerable<string> arguments, Dictionary<string, string> environment)
+    internal static Process Launch(string appDirectory, IEnumerable<string> arguments, Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {

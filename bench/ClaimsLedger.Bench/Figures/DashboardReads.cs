@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClaimsLedger.Bench.Harness;
+using ClaimsLedger.Infrastructure.Auth;
+using ClaimsLedger.Positions;
+using ClaimsLedger.Positions.ReviewingShifts;
+using ClaimsLedger.Search.SearchingStatements;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ClaimsLedger.Bench.Figures;
+
+/// <summary>
+/// Figure 4: the dashboard's two heaviest reads at a fixed 200 requests/s, open loop, against the service as a
+/// process: a position timeline of 100 points, and the first page of a quote search that matches hundreds of
+/// statements. Floor: the same rows read by plain Npgsql at the same rate and schedule, one round trip each (the
+/// timeline's four documents in one batch; the search's very SQL), so the ratio is what HTTP, auth, Wolverine,
+/// Marten and JSON add to the database's own work.
+/// </summary>
+internal sealed class DashboardReads : Figure
+{
+    private const string Schema = "bench_reads";
+    private const double Rate = 200;
+    private const int TimelinePoints = 100;
+    private const string SearchQuery = "military options Libya";
+    private const int SearchPage = 25;
+
+    private static readonly string[] Ladder = ["ruled-out", "assessing", "considering-options", "preparing", "committed", "acting"];
+
+    private static readonly string[] Words =
+    [
+        "we", "are", "looking", "at", "the", "situation", "closely", "with", "our", "partners", "and", "allies", "coalition", "forces",
+        "remain", "ready", "to", "act", "against", "ISIS", "threat", "region", "government", "national", "accord", "support", "training",
+        "advisers", "on", "ground", "airstrikes", "not", "ruled", "out", "any", "decision", "president", "secretary", "defense",
+        "department", "counterterrorism", "operations", "intelligence", "surveillance", "reconnaissance", "growing", "presence",
+        "Sirte", "Tripoli", "Benghazi", "fighters", "oil", "infrastructure", "militias", "stability", "security", "concern", "future",
+    ];
+
+    private BenchSettings _settings = null!;
+    private ServiceProcess? _service;
+    private HttpClient? _http;
+    private NpgsqlDataSource? _database;
+    private Guid _speaker;
+    private Guid _topic;
+    private TimelineKey _timeline;
+    private string _searchSql = "";
+    private int _statements;
+    private readonly List<string> _notes = [];
+
+    public override string Number => "4";
+
+    public override string Title => "Dashboard reads at a fixed 200 requests/s";
+
+    private TimeSpan Warmup => TimeSpan.FromSeconds(_settings?.Quick == true ? 1 : 2);
+
+    private TimeSpan Window => TimeSpan.FromSeconds(_settings?.Quick == true ? 2 : 5);
+
+    public override string Description => string.Create(CultureInfo.InvariantCulture,
+        $"Ours: against the service started as a process from the Release build (as figure 1: `setup`, runtime role, Production, `RateLimits__Enabled=false`), seeded through its API from the harness seed with one speaker whose position timeline on one topic has {TimelinePoints} assessed statements, and {_statements:N0} statements in all (quotes drawn from a fixed vocabulary, about 30% of them saying \"military options in Libya\"). ") +
+        $"Each read is driven open loop at a fixed {Rate:N0} requests/s by the harness process: request n is sent at start + n/{Rate:N0} s whether or not earlier ones have answered, and its latency runs from that scheduled time to the whole answer read, so a stall delays every request scheduled behind it and counts (no coordinated omission); {Warmup.TotalSeconds:N0} s of warm-up, then {Window.TotalSeconds:N0} s measured, every request kept (exact percentiles; a failed one keeps its latency and is noted). " +
+        $"The two reads are measured one after the other, each at the full rate: `GET /api/positions/speakers/{{id}}/topics/{{id}}` (the whole timeline: entries, shifts, current position) and `GET /api/search/statements?q={SearchQuery}` (first page of {SearchPage}: ranking every match, highlighted snippets). " +
+        "Floor (chosen here; the issue names none): the same rows read at the same rate and schedule by plain Npgsql from the harness, one round trip per request, as the runtime role: the timeline's four documents (speaker, topic, timeline, shift review) by id in one batch, and the search's own SQL (`StatementSearchQuery.Sql`: the GIN match, `ts_rank_cd`, `ts_headline` of the page) with the same parameters. " +
+        "Goal (issue 9): p99 ≤ 20 ms.";
+
+    public override IEnumerable<string> Notes => _notes;
+
+    public override async Task SetUpAsync(BenchSettings settings, CancellationToken cancellation)
+    {
+        _settings = settings;
+        var app = Path.Combine(settings.RepositoryRoot, "src", "ClaimsLedger", "bin", "Release", "net10.0");
+        // Empty, so the timeline has exactly its points on a cluster kept between runs (bench/run's is fresh anyway).
+        await using (var owner = NpgsqlDataSource.Create(settings.OwnerConnection))
+        {
+            await using var drop = owner.CreateCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_messages cascade");
+            await drop.ExecuteNonQueryAsync(cancellation);
+        }
+
+        await ServiceProcess.SetUpAsync(app, settings.OwnerConnection, Schema, cancellation);
+        _service = await ServiceProcess.StartAsync(app, settings.AppConnection, Schema, cancellation);
+        var tokens = new DevTokens(new AuthOptions { SigningKey = ServiceProcess.SigningKey }, TimeProvider.System);
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromHours(1) })
+        {
+            BaseAddress = _service.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var writer = new AuthenticationHeaderValue("Bearer", tokens.Mint("bench", [Roles.Recorder, Roles.Editor], TimeSpan.FromHours(4)));
+        // No more connections than the service's own pool (Npgsql's default, 100), less what it keeps open meanwhile, so
+        // under overload the floor queues for a connection, as the service does, instead of failing on max_connections.
+        _database = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.AppConnection) { MaxPoolSize = 80 }.ConnectionString);
+
+        await SeedAsync(writer, settings.Quick ? 500 : 2000, settings.Seed, cancellation);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Mint("bench-reader", [Roles.Reader], TimeSpan.FromHours(4)));
+        await WaitForTimelineAsync(cancellation);
+
+        _timeline = new TimelineKey(ActorKind.Speaker, _speaker, _topic);
+        _searchSql = StatementSearchQuery.Sql($"{Schema}.mt_doc_statementdetails", new StatementSearch(SearchQuery, null, null, null, null, null, null, SearchPage, null, null), afterCursor: false);
+        var (rows, bytes) = await FloorTimelineAsync(cancellation);
+        var (hits, searchBytes) = await FloorSearchAsync(cancellation);
+        var (oursTimeline, oursSearch) = (await ReadAsync(TimelineUri(), cancellation), await ReadAsync(SearchUri(), cancellation));
+        _notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"Timeline: ours answers {oursTimeline.Length:N0} bytes of JSON; the floor reads {rows} documents, {bytes:N0} bytes of JSON."));
+        _notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"Search: ours answers {oursSearch.Length:N0} bytes of JSON; the floor reads {hits} rows (a page of {SearchPage} plus one), {searchBytes:N0} bytes."));
+        if (rows < 3 || hits != SearchPage + 1)
+        {
+            throw new InvalidOperationException($"The floor read {rows} timeline documents and {hits} search rows: the seed is not what the figure expects.");
+        }
+    }
+
+    public override async Task<IReadOnlyList<Sample>> RunOnceAsync(int run, bool floorFirst, CancellationToken cancellation)
+    {
+        var samples = new List<Sample>();
+        foreach (var (read, ours, floor) in new (string, Func<CancellationToken, Task<string?>>, Func<CancellationToken, Task<string?>>)[]
+                 {
+                     ($"timeline ({TimelinePoints} points)", token => GetAsync(TimelineUri(), token), async token => (await FloorTimelineAsync(token)).Rows >= 3 ? null : "timeline rows missing"),
+                     ("search page", token => GetAsync(SearchUri(), token), async token => (await FloorSearchAsync(token)).Rows == SearchPage + 1 ? null : "search rows missing"),
+                 })
+        {
+            OpenLoopResult oursResult;
+            OpenLoopResult floorResult;
+            double serviceCpu;
+            if (floorFirst)
+            {
+                floorResult = await DriveAsync(floor, cancellation);
+                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
+            }
+            else
+            {
+                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
+                floorResult = await DriveAsync(floor, cancellation);
+            }
+
+            samples.Add(new Sample($"{read}: p50 latency", "ms", oursResult.P50, floorResult.P50));
+            samples.Add(new Sample($"{read}: p99 latency", "ms", oursResult.P99, floorResult.P99, Goal.OursAtMost(20, "ms")));
+            _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule; the service process used {serviceCpu * 1000 / RequestsPerLoad:N2} ms of CPU per request (warm-up included), {serviceCpu / (Warmup + Window).TotalSeconds:N2} cores at this rate."));
+        }
+
+        return samples;
+    }
+
+    private double RequestsPerLoad => Math.Round((Warmup + Window).TotalSeconds * Rate);
+
+    /// <summary>Ours, with the CPU time (user + system) the service process used meanwhile.</summary>
+    private async Task<(OpenLoopResult Result, double CpuSeconds)> DriveServiceAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
+    {
+        var before = ColdStart.CpuSeconds(_service!.ProcessId);
+        var result = await DriveAsync(read, cancellation);
+        return (result, ColdStart.CpuSeconds(_service.ProcessId) - before);
+    }
+
+    private Task<OpenLoopResult> DriveAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation) =>
+        OpenLoopDriver.RunAsync(Rate, Warmup, Window, (_, token) => read(token), cancellation);
+
+    private Uri TimelineUri() => new($"/api/positions/speakers/{_speaker}/topics/{_topic}", UriKind.Relative);
+
+    private static Uri SearchUri() => new($"/api/search/statements?q={Uri.EscapeDataString(SearchQuery)}&limit={SearchPage}", UriKind.Relative);
+
+    private async Task<string?> GetAsync(Uri uri, CancellationToken cancellation)
+    {
+        using var response = await _http!.GetAsync(uri, HttpCompletionOption.ResponseContentRead, cancellation);
+        return response.StatusCode == HttpStatusCode.OK ? null : $"{(int)response.StatusCode}";
+    }
+
+    private async Task<string> ReadAsync(Uri uri, CancellationToken cancellation)
+    {
+        using var response = await _http!.GetAsync(uri, cancellation);
+        var text = await response.Content.ReadAsStringAsync(cancellation);
+        return response.StatusCode == HttpStatusCode.OK
+            ? text
+            : throw new InvalidOperationException($"GET {uri} answered {(int)response.StatusCode}: {text}\n{_service!.Output}");
+    }
+
+    private async Task<(int Rows, long Bytes)> FloorTimelineAsync(CancellationToken cancellation)
+    {
+        await using var batch = _database!.CreateBatch();
+        batch.BatchCommands.Add(ById("mt_doc_speakerdetails", _speaker, NpgsqlDbType.Uuid));
+        batch.BatchCommands.Add(ById("mt_doc_topicdetails", _topic, NpgsqlDbType.Uuid));
+        batch.BatchCommands.Add(ById("mt_doc_positiontimeline", _timeline.ToString(), NpgsqlDbType.Varchar));
+        batch.BatchCommands.Add(ById("mt_doc_shiftreviewdetails", ShiftReview.StreamId(_timeline), NpgsqlDbType.Uuid));
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        return await ReadRowsAsync(reader, cancellation);
+    }
+
+    private static NpgsqlBatchCommand ById(string table, object id, NpgsqlDbType type)
+    {
+        var command = new NpgsqlBatchCommand($"select data from {Schema}.{table} where id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = type });
+        return command;
+    }
+
+    private async Task<(int Rows, long Bytes)> FloorSearchAsync(CancellationToken cancellation)
+    {
+        await using var command = _database!.CreateCommand(_searchSql);
+        command.Parameters.AddWithValue("q", SearchQuery);
+        command.Parameters.AddWithValue("take", SearchPage + 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        return await ReadRowsAsync(reader, cancellation);
+    }
+
+    private static async Task<(int Rows, long Bytes)> ReadRowsAsync(NpgsqlDataReader reader, CancellationToken cancellation)
+    {
+        var rows = 0;
+        long bytes = 0;
+        do
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                rows++;
+                bytes += reader.GetString(0).Length;
+            }
+        }
+        while (await reader.NextResultAsync(cancellation));
+
+        return (rows, bytes);
+    }
+
+    /// <summary>The speaker's timeline statements, assessed, then the rest of the corpus; all from the seed.</summary>
+    private async Task SeedAsync(AuthenticationHeaderValue writer, int others, int seed, CancellationToken cancellation)
+    {
+        var random = new Random(seed);
+        _speaker = await CreateAsync(writer, "/api/speakers", new { name = "Peter Cook", kind = "person" }, cancellation);
+        var speakers = new List<Guid> { _speaker };
+        foreach (var name in new[] { "Ashton Carter", "Joseph Dunford", "Josh Earnest", "Martin Kobler" })
+        {
+            speakers.Add(await CreateAsync(writer, "/api/speakers", new { name, kind = "person" }, cancellation));
+        }
+
+        _topic = await CreateAsync(writer, "/api/topics", Topic("U.S. military action against ISIS in Libya"), cancellation);
+        var otherTopic = await CreateAsync(writer, "/api/topics", Topic("Training of the Libyan national army"), cancellation);
+
+        // Drawn up front, in order, so the data does not depend on how the parallel requests interleave.
+        var timeline = Enumerable.Range(0, TimelinePoints)
+            .Select(i => (Body: Statement(random, _speaker, _topic, i), Stance: Ladder[random.Next(Ladder.Length)]))
+            .ToList();
+        var rest = Enumerable.Range(0, others)
+            .Select(i => Statement(random, speakers[random.Next(speakers.Count)], otherTopic, TimelinePoints + i))
+            .ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellation };
+        await Parallel.ForEachAsync(timeline, parallel, async (point, token) =>
+        {
+            var statement = await CreateAsync(writer, "/api/statements", point.Body, token);
+            await CreateAsync(writer, $"/api/statements/{statement}/stances",
+                new { topicId = _topic, stance = point.Stance, rationale = "Read from the quote", expectedVersion = 1 }, token, HttpStatusCode.OK);
+        });
+        await Parallel.ForEachAsync(rest, parallel, async (body, token) => await CreateAsync(writer, "/api/statements", body, token));
+        _statements = TimelinePoints + others;
+    }
+
+    private static object Topic(string title) => new
+    {
+        title,
+        description = (string?)null,
+        ladder = Ladder.Select(key => new { key, label = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(key.Replace('-', ' ')) }).ToArray(),
+    };
+
+    private static object Statement(Random random, Guid speaker, Guid topic, int index)
+    {
+        var words = Enumerable.Range(0, 14 + random.Next(12)).Select(_ => Words[random.Next(Words.Length)]).ToList();
+        if (random.NextDouble() < 0.3)
+        {
+            words.Insert(random.Next(words.Count), "military options in Libya");
+        }
+
+        return new
+        {
+            speakerId = speaker,
+            quote = string.Join(' ', words) + ".",
+            kind = "partial",
+            statedAt = new DateOnly(2016, 1, 1).AddDays(index % 366).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            topicIds = new[] { topic },
+            source = new { outlet = "i-HLS", url = string.Create(CultureInfo.InvariantCulture, $"https://i-hls.com/bench/reads/{index}") },
+        };
+    }
+
+    private async Task<Guid> CreateAsync(AuthenticationHeaderValue writer, string url, object body, CancellationToken cancellation, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = writer;
+        using var response = await _http!.SendAsync(request, cancellation);
+        var text = await response.Content.ReadAsStringAsync(cancellation);
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {text}\n{_service!.Output}");
+        }
+
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>The timeline is an async view: wait until the daemon has put every assessed statement on it.</summary>
+    private async Task WaitForTimelineAsync(CancellationToken cancellation)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
+        var entries = 0;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            using var response = await _http!.GetAsync(TimelineUri(), cancellation);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
+                entries = json.RootElement.GetProperty("entries").GetArrayLength();
+                if (entries == TimelinePoints)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(250, cancellation);
+        }
+
+        throw new TimeoutException($"The timeline had {entries} of {TimelinePoints} entries after three minutes.\n{_service!.Output}");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _http?.Dispose();
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
