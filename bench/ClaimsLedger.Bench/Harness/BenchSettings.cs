@@ -19,6 +19,9 @@ internal sealed record BenchSettings(
     IReadOnlySet<string>? Only,
     string Command)
 {
+    /// <summary>Events in the shared large log of figures 3, 6 and 8 (--log-events).</summary>
+    public int LogEvents { get; init; } = 1_000_000;
+
     public static BenchSettings FromArgs(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -46,7 +49,10 @@ internal sealed record BenchSettings(
             Environment.GetEnvironmentVariable("CLAIMSLEDGER_APP_DB") ?? owner,
             FindRoot(),
             only.Length == 0 ? null : only.Split(',').ToHashSet(),
-            CommandLine(args));
+            CommandLine(args))
+        {
+            LogEvents = Int("--log-events", quick ? 20_000 : 1_000_000),
+        };
     }
 
     /// <summary>The bench/run command line that reproduces these settings, for the report (without the --out bench/run adds).</summary>
