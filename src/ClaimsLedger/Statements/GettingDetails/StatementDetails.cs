@@ -122,11 +122,11 @@ public sealed partial class StatementDetailsProjection : SingleStreamProjection<
 {
     /// <summary>
     /// Inline, so these only govern a rebuild on the daemon: larger pages and recently folded statements kept
-    /// between pages, as for the History composite (fewer round trips, each document rewritten less often).
+    /// between pages (fewer round trips, each document read back and rewritten less often).
     /// </summary>
     public StatementDetailsProjection()
     {
-        Options.BatchSize = Configuration.HistoryBatchSize;
+        Options.BatchSize = Configuration.RebuildBatchSize;
         Options.CacheLimitPerTenant = 10_000;
     }
 
