@@ -7,7 +7,7 @@ using ClaimsLedger.Bench.Harness;
 // throwaway PostgreSQL, runs pg_test_fsync on its disk, then this, which writes docs/benchmarks.md.
 var settings = BenchSettings.FromArgs(args);
 var watch = Stopwatch.StartNew();
-Figure[] all = [new RecordingOverHttp(), new BatchImport(), new DashboardReads(), new TimeTravel(), new ColdStart()];
+Figure[] all = [new RecordingOverHttp(), new BatchImport(), new ProjectionRebuild(), new DashboardReads(), new TimeTravel(), new LedgerVerify(), new ColdStart(), new ServiceMemory()];
 var figures = all.Where(figure => settings.Only is null || settings.Only.Contains(figure.Number)).ToList();
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

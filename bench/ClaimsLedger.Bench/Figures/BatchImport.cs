@@ -10,7 +10,6 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
-using NpgsqlTypes;
 using Weasel.Core;
 
 namespace ClaimsLedger.Bench.Figures;
@@ -30,7 +29,7 @@ internal sealed class BatchImport : Figure
     private NpgsqlDataSource? _owner;
     private string _file = "";
     private readonly List<StatementRecorded> _events = [];
-    private readonly List<(Guid Stream, Guid Id, string Data, DateTimeOffset At)> _payloads = [];
+    private readonly List<EventPayload> _payloads = [];
     private readonly List<string> _notes = [];
 
     public override string Number => "2";
@@ -67,7 +66,7 @@ internal sealed class BatchImport : Figure
             var data = JsonSerializer.SerializeToElement(statement, json);
             var at = recorded.AddSeconds(i);
             var eventId = new Guid(RandomBytes(random));
-            _payloads.Add((id, eventId, data.GetRawText(), at));
+            _payloads.Add(new EventPayload(i + 1, eventId, id, 1, "statement_recorded", data.GetRawText(), at));
             var logged = new LoggedEvent(i + 1, eventId, id, "statement", 1, "statement_recorded", "ClaimsLedger.Statements.StatementRecorded, ClaimsLedger",
                 at, "*DEFAULT*", "bench", null, null, null, data);
             await writer.WriteLineAsync(JsonSerializer.Serialize(logged, ExportJson));
@@ -163,44 +162,8 @@ internal sealed class BatchImport : Figure
         return rows / watch.Elapsed.TotalSeconds;
     }
 
-    private async Task<double> CopyFloorAsync(int run, CancellationToken cancellation)
-    {
-        var table = $"bench_copy_floor_{run}";
-        await using var connection = await _owner!.OpenConnectionAsync(cancellation);
-        await using (var create = new NpgsqlCommand(
-            $"drop table if exists {table}; create table {table} (seq_id bigint, id uuid, stream_id uuid, version bigint, data jsonb, type varchar, timestamp timestamptz)", connection))
-        {
-            await create.ExecuteNonQueryAsync(cancellation);
-        }
-
-        var watch = Stopwatch.StartNew();
-        await using (var copy = await connection.BeginBinaryImportAsync($"copy {table} (seq_id, id, stream_id, version, data, type, timestamp) from stdin (format binary)", cancellation))
-        {
-            long sequence = 0;
-            foreach (var (stream, id, data, at) in _payloads)
-            {
-                await copy.StartRowAsync(cancellation);
-                await copy.WriteAsync(++sequence, NpgsqlDbType.Bigint, cancellation);
-                await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellation);
-                await copy.WriteAsync(stream, NpgsqlDbType.Uuid, cancellation);
-                await copy.WriteAsync(1L, NpgsqlDbType.Bigint, cancellation);
-                await copy.WriteAsync(data, NpgsqlDbType.Jsonb, cancellation);
-                await copy.WriteAsync("statement_recorded", NpgsqlDbType.Varchar, cancellation);
-                await copy.WriteAsync(at.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            }
-
-            await copy.CompleteAsync(cancellation);
-        }
-
-        watch.Stop();
-        var rows = await CountAsync(table, cancellation);
-        await using (var drop = new NpgsqlCommand($"drop table {table}", connection))
-        {
-            await drop.ExecuteNonQueryAsync(cancellation);
-        }
-
-        return rows / watch.Elapsed.TotalSeconds;
-    }
+    private Task<double> CopyFloorAsync(int run, CancellationToken cancellation) =>
+        CopyFloor.MeasureAsync(_owner!, $"bench_copy_floor_{run}", _payloads, cancellation);
 
     /// <summary>A Marten store with the service's event settings (Infrastructure/Storage.cs), its tables created and empty.</summary>
     private async Task<DocumentStore> EmptyStoreAsync(string schema, CancellationToken cancellation)

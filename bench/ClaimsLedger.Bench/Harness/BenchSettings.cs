@@ -19,6 +19,13 @@ internal sealed record BenchSettings(
     IReadOnlySet<string>? Only,
     string Command)
 {
+    /// <summary>
+    /// Events in the shared large log of figures 3, 6 and 8 (--log-events). Issue 9 asks for 1,000,000; the
+    /// default is 100,000 because the History projection applies about 1,000 events/s on 2 cores, so a log of
+    /// 1,000,000 needs some 20 minutes per pass (once live, then each rebuild): far past the bench's 20 minutes.
+    /// </summary>
+    public int LogEvents { get; init; } = 100_000;
+
     public static BenchSettings FromArgs(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -46,7 +53,10 @@ internal sealed record BenchSettings(
             Environment.GetEnvironmentVariable("CLAIMSLEDGER_APP_DB") ?? owner,
             FindRoot(),
             only.Length == 0 ? null : only.Split(',').ToHashSet(),
-            CommandLine(args));
+            CommandLine(args))
+        {
+            LogEvents = Int("--log-events", quick ? 20_000 : 100_000),
+        };
     }
 
     /// <summary>The bench/run command line that reproduces these settings, for the report (without the --out bench/run adds).</summary>

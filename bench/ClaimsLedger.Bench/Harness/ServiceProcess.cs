@@ -13,7 +13,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
 {
     public const string SigningKey = "YmVuY2gtb25seS1zaWduaW5nLWtleS1vZi0zMi1ieXRlcyEh";
 
-    private static readonly string LedgerKey = CreateLedgerKey();
+    /// <summary>The throwaway ledger signing key (PEM) the service runs with, so the harness can check its checkpoints.</summary>
+    public static readonly string LedgerKey = CreateLedgerKey();
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();

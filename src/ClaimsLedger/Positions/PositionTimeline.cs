@@ -91,6 +91,9 @@ public sealed partial class PositionTimelineProjection : MultiStreamProjection<P
 {
     public PositionTimelineProjection()
     {
+        // Keep the timelines a page touched for the next pages (only once the page committed), instead of
+        // reading every one back from PostgreSQL on each page: a timeline is touched by many pages.
+        Options.CacheLimitPerTenant = 10_000;
         Identities<Updated<StatementHistory>>(updated => [.. updated.Entity.Timelines().Select(key => key.ToString())]);
     }
 

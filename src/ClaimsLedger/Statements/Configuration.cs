@@ -10,6 +10,13 @@ public static class Configuration
     /// <summary>The async composite projection whose first stage keeps every statement's history.</summary>
     public const string HistoryProjection = "History";
 
+    /// <summary>
+    /// Events per page of the StatementDetails rebuild (Marten's default is 500). The History composite keeps
+    /// Marten's 500: tests/.../Faults/ServiceKillTests kills the service part-way through its replay, which needs
+    /// a small log to span several pages.
+    /// </summary>
+    public const int RebuildBatchSize = 5000;
+
     public static StoreOptions AddStatements(this StoreOptions options)
     {
         options.Projections.CompositeProjectionFor(HistoryProjection, composite =>

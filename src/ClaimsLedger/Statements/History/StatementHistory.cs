@@ -47,6 +47,9 @@ public sealed class StatementHistoryProjection : SingleStreamProjection<Statemen
 {
     public StatementHistoryProjection()
     {
+        // A statement's follow-ups (assessments, sources, corrections) arrive pages after it was recorded:
+        // keep recent histories rather than read each back on every page that touches it.
+        Options.CacheLimitPerTenant = 10_000;
         // Only a statement stream's events reach this projection.
         IncludeType<StatementRecorded>();
         IncludeType<SourceAdded>();
