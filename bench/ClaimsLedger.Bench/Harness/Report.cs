@@ -51,7 +51,28 @@ internal static class Report
             report.AppendLine();
         }
 
+        AppendHistory(report, settings.RepositoryRoot);
         await File.WriteAllTextAsync(Path.Combine(settings.RepositoryRoot, settings.Output), report.ToString());
+    }
+
+    /// <summary>
+    /// docs/benchmarks-history.md (each change's before and after, and the profiles behind the goals not met),
+    /// carried into every report so the figures above are read next to what was done about them.
+    /// </summary>
+    private static void AppendHistory(StringBuilder report, string root)
+    {
+        var history = Path.Combine(root, "docs", "benchmarks-history.md");
+        if (!File.Exists(history))
+        {
+            return;
+        }
+
+        report.AppendLine("# Before and after, and why goals are not met").AppendLine();
+        report.AppendLine("Copied from [benchmarks-history.md](benchmarks-history.md) when this report was written: each change measured before and after it, and the profiles that say what a goal not met would take.").AppendLine();
+        foreach (var line in File.ReadLines(history).SkipWhile(line => !line.StartsWith("## ", StringComparison.Ordinal)))
+        {
+            report.AppendLine(line.StartsWith('#') ? "#" + line : line);
+        }
     }
 
     private static void AppendTable(StringBuilder report, IReadOnlyList<Result> results, bool perRun = false)
