@@ -22,14 +22,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         var set = await SampleLoader.ReadAsync(RepositoryFiles.Path("samples", "libya-2016.json"), CancellationToken.None);
         var loaded = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "libya-2016").LoadAsync(set, CancellationToken.None);
         await Given.ProjectionsCaughtUpAsync();
-        var export = Path.GetTempFileName();
-        var result = await Host.Scenario(s =>
-        {
-            s.WithBearerToken(Auditor);
-            s.Get.Url("/api/events/export");
-            s.StatusCodeShouldBeOk();
-        });
-        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+        var export = await ExportAsync();
 
         var emptySchema = $"t_import_{Guid.NewGuid():N}"[..24];
         await using var target = await AppFixture.StartAsync(emptySchema);
@@ -59,13 +52,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     {
         var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
         await Given.ProjectionsCaughtUpAsync();
-        var export = Path.GetTempFileName();
-        var result = await Host.Scenario(s =>
-        {
-            s.WithBearerToken(Auditor);
-            s.Get.Url("/api/events/export");
-        });
-        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+        var export = await ExportAsync();
 
         await using var target = await AppFixture.StartAsync($"t_import_{Guid.NewGuid():N}"[..24]);
         var importer = target.Services.GetRequiredService<EventLogImporter>();
@@ -90,13 +77,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     {
         var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
         await Given.ProjectionsCaughtUpAsync();
-        var export = Path.GetTempFileName();
-        var result = await Host.Scenario(s =>
-        {
-            s.WithBearerToken(Auditor);
-            s.Get.Url("/api/events/export");
-        });
-        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+        var export = await ExportAsync();
 
         var schema = $"t_import_{Guid.NewGuid():N}"[..24];
         await using var target = await AppFixture.StartAsOwnerAsync(schema);
@@ -123,13 +104,8 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     {
         await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
         await Given.ProjectionsCaughtUpAsync();
-        var result = await Host.Scenario(s =>
-        {
-            s.WithBearerToken(Auditor);
-            s.Get.Url("/api/events/export");
-        });
-        var lines = (await result.ReadAsTextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var export = Path.GetTempFileName();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
         // The last event twice: its sequence does not follow itself.
         await File.WriteAllLinesAsync(export, [.. lines, lines[^1]]);
 
@@ -152,5 +128,19 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         }
 
         File.Delete(export);
+    }
+
+    /// <summary>The whole log, as an auditor downloads it, in a temporary file.</summary>
+    private async Task<string> ExportAsync()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events/export");
+            s.StatusCodeShouldBeOk();
+        });
+        var export = Path.GetTempFileName();
+        await File.WriteAllTextAsync(export, await result.ReadAsTextAsync());
+        return export;
     }
 }
