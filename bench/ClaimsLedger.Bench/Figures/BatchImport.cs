@@ -174,11 +174,7 @@ internal sealed class BatchImport : Figure
             options.Connection(_settings.OwnerConnection);
             options.DatabaseSchemaName = schema;
             options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Storage.Configure);
-            options.Events.StreamIdentity = StreamIdentity.AsGuid;
-            options.Events.MetadataConfig.EnableAll();
-            options.Events.MetadataConfig.UserNameEnabled = true;
-            options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+            Storage.UseLedgerEventConventions(options);
             options.Events.AddEventType<StatementRecorded>();
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -131,24 +131,9 @@ internal sealed class BigLog : IAsyncDisposable
         options.Connection(connection);
         options.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.None;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Storage.Configure);
-        options.Events.StreamIdentity = StreamIdentity.AsGuid;
-        options.Events.MetadataConfig.EnableAll();
-        options.Events.MetadataConfig.UserNameEnabled = true;
-        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
-        options.Projections.Errors.SkipApplyErrors = false;
-        options.Projections.RebuildErrors.SkipApplyErrors = false;
+        Storage.UseLedgerEventConventions(options);
         options.Events.UseAdvisoryLockTransaction = false;
-        options.AddOrganizations();
-        options.AddSpeakers();
-        options.AddTopics();
-        options.AddRatingScales();
-        options.AddClaims();
-        options.AddStatements();
-        options.AddSearch();
-        options.AddPositions();
-        options.AddIngestion();
-        options.AddLedger();
+        Storage.AddEverySlice(options);
     });
 
     /// <summary>Every event row, in sequence order, as the COPY floor writes it (read back, so the very same payloads).</summary>

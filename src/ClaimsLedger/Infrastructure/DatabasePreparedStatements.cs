@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 
 namespace ClaimsLedger.Infrastructure;
@@ -29,9 +28,7 @@ public static class DatabasePreparedStatements
 
     public static string Apply(string connectionString, IConfiguration configuration)
     {
-        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MAXAUTOPREPARE", StringComparison.OrdinalIgnoreCase));
-        if (named)
+        if (DatabaseTimeouts.NamedKeys(connectionString).Contains("MAXAUTOPREPARE"))
         {
             return connectionString;
         }

@@ -34,9 +34,7 @@ public static class DatabaseTimeouts
     /// </summary>
     public static string Apply(string connectionString, IConfiguration configuration)
     {
-        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
-            .ToHashSet();
+        var named = NamedKeys(connectionString);
         var added = new List<string>();
         if (!named.Contains("TIMEOUT"))
         {
@@ -50,6 +48,15 @@ public static class DatabaseTimeouts
 
         return added.Count == 0 ? connectionString : string.Join(';', [connectionString.TrimEnd().TrimEnd(';'), .. added]);
     }
+
+    /// <summary>
+    /// The keywords an operator's connection string names, spaces dropped and upper-cased ("Command Timeout" and
+    /// "commandtimeout" alike read COMMANDTIMEOUT), so a default is added only where the operator said nothing.
+    /// </summary>
+    public static IReadOnlySet<string> NamedKeys(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
 
     private static string Seconds(IConfiguration configuration, string key, int fallback)
     {

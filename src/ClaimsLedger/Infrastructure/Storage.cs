@@ -67,18 +67,10 @@ public static class Storage
                 // The service runs as a role that may not create or alter anything: the setup command
                 // (as the schema owner) does that.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Configure);
-
-                options.Events.StreamIdentity = StreamIdentity.AsGuid;
-                options.Events.MetadataConfig.EnableAll();
-                options.Events.MetadataConfig.UserNameEnabled = true;
+                UseLedgerEventConventions(options);
                 // Recorded time is the service's clock (never a client's), stamped as events are
                 // appended; inline projections see it, and tests can move the LedgerClock.
-                options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
                 options.Events.TimeProvider = services.GetRequiredService<LedgerClock>().Time;
-                // Skipping an event that fails to apply would silently change a view: fail loudly instead.
-                options.Projections.Errors.SkipApplyErrors = false;
-                options.Projections.RebuildErrors.SkipApplyErrors = false;
                 // Each schema gets its own daemon lock id, so several deployments (and test collections) can
                 // share one database without starving each other (Wolverine's leadership is per message schema).
                 options.Projections.DaemonLockId = StableHash(schema);
@@ -89,16 +81,7 @@ public static class Storage
                 // stays unset): that timeout is what bounds the wait.
                 options.Events.UseAdvisoryLockTransaction = false;
 
-                options.AddOrganizations();
-                options.AddSpeakers();
-                options.AddTopics();
-                options.AddRatingScales();
-                options.AddClaims();
-                options.AddStatements();
-                options.AddSearch();
-                options.AddPositions();
-                options.AddIngestion();
-                options.AddLedger();
+                AddEverySlice(options);
                 return options;
             })
             .IntegrateWithWolverine(integration =>
@@ -109,6 +92,37 @@ public static class Storage
                 integration.UseWolverineManagedEventSubscriptionDistribution = true;
             });
         return services;
+    }
+
+    /// <summary>
+    /// How the ledger stores events and documents: the API's JSON, Guid streams with every metadata field and user
+    /// names, quick appends stamped with the server's time, and projections that fail loudly rather than skip an
+    /// event (skipping would silently change a view). Shared with the bench's stores, so they measure what runs.
+    /// </summary>
+    public static void UseLedgerEventConventions(StoreOptions options)
+    {
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, Configure);
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        options.Events.MetadataConfig.EnableAll();
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+        options.Projections.Errors.SkipApplyErrors = false;
+        options.Projections.RebuildErrors.SkipApplyErrors = false;
+    }
+
+    /// <summary>Every slice's events, projections and documents, and the ledger's subscription.</summary>
+    public static void AddEverySlice(StoreOptions options)
+    {
+        options.AddOrganizations();
+        options.AddSpeakers();
+        options.AddTopics();
+        options.AddRatingScales();
+        options.AddClaims();
+        options.AddStatements();
+        options.AddSearch();
+        options.AddPositions();
+        options.AddIngestion();
+        options.AddLedger();
     }
 
     private static int StableHash(string text)
