@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using ClaimsLedger.Ledger;
+using ClaimsLedger.Search;
+using ClaimsLedger.Statements.GettingDetails;
 using JasperFx;
 using JasperFx.CommandLine;
 using Marten;
@@ -9,10 +11,10 @@ using Wolverine.Runtime;
 namespace ClaimsLedger.Infrastructure;
 
 /// <summary>
-/// Creates or migrates everything in the database: Marten's tables and functions, Wolverine's message
-/// storage, the ledger's tables and append-only triggers, and the runtime role's privileges. It must
-/// run as the schema's owner (the setup command, or a host with ClaimsLedger:ApplySchemaOnStart); the
-/// service itself runs as the runtime role and creates nothing.
+/// Creates or migrates everything in the database: Marten's tables and functions (the search's stored
+/// vectors among them), Wolverine's message storage, the ledger's tables and append-only triggers, and
+/// the runtime role's privileges. It must run as the schema's owner (the setup command, or a host with
+/// ClaimsLedger:ApplySchemaOnStart); the service itself runs as the runtime role and creates nothing.
 /// </summary>
 public sealed partial class SchemaSetup(IDocumentStore store, IWolverineRuntime wolverine, IConfiguration configuration, ILogger<SchemaSetup> logger)
 {
@@ -28,6 +30,8 @@ public sealed partial class SchemaSetup(IDocumentStore store, IWolverineRuntime 
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
         await ExecuteAsync(connection, LedgerSchema.Ddl(schema), cancellation);
+        // Documents written before the search vectors' table existed get theirs; the trigger keeps the rest.
+        await ExecuteAsync(connection, StatementSearchVectors.FillMissingSql(store.Options.Schema.For<StatementDetails>()), cancellation);
 
         var role = configuration[RuntimeRoleKey] ?? DefaultRuntimeRole;
         if (!RoleName().IsMatch(role))

@@ -1,29 +1,30 @@
-using ClaimsLedger.Statements.GettingDetails;
 using Marten;
 
 namespace ClaimsLedger.Search;
 
 /// <summary>
-/// Quote search reads the inline <see cref="StatementDetails"/> view through one weighted full-text
-/// index on its table, declared here so that setup (and Marten's migrations) create it with the rest.
+/// Quote search matches and ranks against each statement's weighted vector, stored beside the inline
+/// StatementDetails view (<see cref="StatementSearchVectors"/>) and declared here so that setup (Marten's
+/// migration) creates and migrates it with the rest.
 /// </summary>
 public static class Configuration
 {
-    public const string SearchIndexName = "mt_doc_statementdetails_idx_search";
+    /// <summary>The GIN index on the stored vectors: every search's match goes through it.</summary>
+    public const string SearchIndexName = StatementSearchVectors.TableName + "_idx_vector";
 
     /// <summary>
-    /// The document vector the index holds and every search matches and ranks against: the quote at
-    /// weight A; the speaker's name, role and organization as recorded at B; the outlets of every report
-    /// (the publishing outlet and the one it credits) at C. Each part is converted on its own and the
-    /// vectors are concatenated, since a weight labels a vector; <c>coalesce</c> keeps an absent role
-    /// from emptying the whole vector. Every function here is immutable, as an index expression must be.
-    /// The query side uses this very text, so PostgreSQL matches it to the index.
+    /// The document vector stored for each statement, computed by PostgreSQL from its StatementDetails
+    /// document: the quote at weight A; the speaker's name, role and organization as recorded at B; the
+    /// outlets of every report (the publishing outlet and the one it credits) at C. Each part is converted
+    /// on its own and the vectors are concatenated, since a weight labels a vector; <c>coalesce</c> keeps an
+    /// absent role from emptying the whole vector. Every function here is immutable, so the same document
+    /// always gives the same vector, whichever path wrote it.
     /// </summary>
     /// <remarks>
-    /// Written as PostgreSQL prints it back (<c>pg_get_indexdef</c>), without spaces: explicit casts, the
-    /// jsonpath's quoted keys and its default arguments. Marten compares that print-out, so normalized,
-    /// with this text on every migration; any other spelling of the same expression reads as a change and
-    /// drops and rebuilds the index each time setup runs (a test checks that it does not).
+    /// Written as PostgreSQL prints an expression back, without spaces (it was an index expression, which
+    /// Marten compared in that form); it now sits in the trigger function's body, which PostgreSQL keeps as
+    /// written and Weasel compares whitespace aside. Changing it changes that function, so the next setup
+    /// replaces the function; refill the stored vectors then (rebuild StatementDetails).
     /// </remarks>
     public const string SearchVector =
         "setweight(to_tsvector('english',coalesce(data->>'quote','')),'A'::\"char\")" +
@@ -35,13 +36,9 @@ public static class Configuration
 
     public static StoreOptions AddSearch(this StoreOptions options)
     {
-        // Marten's full-text index over an expression that is already a (weighted) tsvector: a GIN index
-        // on the document table, created and migrated by Marten like every other schema object.
-        options.Schema.For<StatementDetails>().FullTextIndex(index =>
-        {
-            index.Name = SearchIndexName;
-            index.TsVectorExpression = SearchVector;
-        });
+        // A feature of its own rather than ExtendedSchemaObjects: Marten migrates those before any document
+        // table, and the vectors' key and trigger need the StatementDetails table to exist.
+        options.Storage.Add(new StatementSearchVectors(options));
         return options;
     }
 }

@@ -1,3 +1,4 @@
+using ClaimsLedger.Search;
 using Marten;
 using Npgsql;
 using Shouldly;
@@ -13,7 +14,10 @@ public sealed class ReplayCollection : ICollectionFixture<ReplayFixture>
     public const string Name = "replay";
 }
 
-/// <summary>Every stored view document of a schema, for comparing two builds of the same log.</summary>
+/// <summary>
+/// Every stored view document of a schema, and the search vector stored for each statement, for comparing
+/// two builds of the same log.
+/// </summary>
 public static class Views
 {
     public static Task<SortedDictionary<string, string>> SnapshotAsync(IDocumentStore store) =>
@@ -36,9 +40,12 @@ public static class Views
             }
         }
 
+        tables.Add(StatementSearchVectors.TableName);
+
         foreach (var table in tables)
         {
-            await using var rows = new NpgsqlCommand($"select id::text, data::text from {schema}.{table}", connection);
+            var data = table == StatementSearchVectors.TableName ? "vector" : "data";
+            await using var rows = new NpgsqlCommand($"select id::text, {data}::text from {schema}.{table}", connection);
             await using var reader = await rows.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

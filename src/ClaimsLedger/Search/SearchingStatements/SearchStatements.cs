@@ -200,8 +200,8 @@ public sealed record StatementHit(
 public sealed record SearchRow(StatementDetails Statement, double Rank, string Snippet);
 
 /// <summary>
-/// The search in PostgreSQL, through the Marten session: match and rank against the indexed vector,
-/// page by (rank, id), and highlight only the page.
+/// The search in PostgreSQL, through the Marten session: match and rank against the stored, indexed
+/// vectors (<see cref="StatementSearchVectors"/>), page by (rank, id), and highlight only the page.
 /// </summary>
 public static class StatementSearchQuery
 {
@@ -212,74 +212,89 @@ public static class StatementSearchQuery
     // parser reads each escape as a single token that is never split or highlighted), so the only tags in
     // the snippet are the <mark> and </mark> inserted here. '&' goes first so no escape is escaped twice.
     private const string EscapedQuote =
-        "replace(replace(replace(replace(replace(page.data ->> 'quote', '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '\"', '&quot;'), '''', '&#39;')";
+        "replace(replace(replace(replace(replace(d.data ->> 'quote', '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '\"', '&quot;'), '''', '&#39;')";
+
+    // The query, parsed once per search: as an InitPlan it is one value for the whole statement, whichever
+    // plan PostgreSQL caches for the prepared statement (a generic plan would otherwise parse the parameter
+    // again for every match it tests and ranks), and the GIN index can still take it as its condition.
+    private const string Query = "(select websearch_to_tsquery('english', :q))";
 
     private const string HeadlineWhole = "StartSel=<mark>, StopSel=</mark>, HighlightAll=true";
     private const string HeadlinePassages = "StartSel=<mark>, StopSel=</mark>, MaxFragments=3, MaxWords=20, MinWords=8, FragmentDelimiter=\" … \"";
 
     /// <summary>
-    /// The SQL of one page, with only the filters the search uses; user input is only ever a parameter.
-    /// The rank is carried as float8 from the start: the value the keyset compares with is then exactly
-    /// the one that went out in the cursor. Speaker and stated time filter on the columns the Statements
-    /// slice duplicates (with their btree indexes); the match itself is the GIN index's.
+    /// The SQL of one page over the StatementDetails <paramref name="table"/> (schema-qualified), with only
+    /// the filters the search uses; user input is only ever a parameter. Matching and ranking read the
+    /// stored vectors alone (the GIN index finds the matches, which are ranked and any phrase rechecked from
+    /// the vector as stored, never recomputed from the JSON); a withdrawn statement has no vector, so the
+    /// documents are read only for the filters that name them and for the page itself. The rank is carried
+    /// as float8 from the start: the value the keyset compares with is then exactly the one that went out
+    /// in the cursor. Speaker and stated time filter on the columns the Statements slice duplicates (with
+    /// their btree indexes).
     /// </summary>
     public static string Sql(string table, StatementSearch search, bool afterCursor)
     {
         var (start, end, endInclusive) = search.StatedWindow();
-        var sql = new StringBuilder()
-            .Append("with matched as (select d.id, d.data, ts_rank_cd(").Append(Configuration.SearchVector)
-            .Append(", websearch_to_tsquery('english', :q))::float8 as rank from ").Append(table).Append(" as d where (")
-            .Append(Configuration.SearchVector).Append(") @@ websearch_to_tsquery('english', :q)")
-            .Append(" and d.data ->> 'status' <> 'withdrawn'");
+        var filters = new StringBuilder();
         if (search.SpeakerId is not null)
         {
-            sql.Append(" and d.attributionspeaker_id = :speaker");
+            filters.Append(" and d.attributionspeaker_id = :speaker");
         }
 
         if (search.TopicId is not null)
         {
-            sql.Append(" and d.data -> 'topicIds' @> jsonb_build_array(:topic::text)");
+            filters.Append(" and d.data -> 'topicIds' @> jsonb_build_array(:topic::text)");
         }
 
         if (search.Outlet is not null)
         {
-            sql.Append(" and exists (select 1 from jsonb_array_elements(d.data -> 'sources') as source(report)")
+            filters.Append(" and exists (select 1 from jsonb_array_elements(d.data -> 'sources') as source(report)")
                 .Append(" where lower(source.report ->> 'outlet') = lower(:outlet) or lower(source.report ->> 'reportedVia') = lower(:outlet))");
         }
 
         if (start is not null)
         {
-            sql.Append(" and d.stated_start >= :from");
+            filters.Append(" and d.stated_start >= :from");
         }
 
         if (end is not null)
         {
-            sql.Append(endInclusive ? " and d.stated_start <= :to" : " and d.stated_start < :to");
+            filters.Append(endInclusive ? " and d.stated_start <= :to" : " and d.stated_start < :to");
         }
 
         if (search.Kind is not null)
         {
-            sql.Append(" and d.data ->> 'kind' = :kind");
+            filters.Append(" and d.data ->> 'kind' = :kind");
         }
 
         if (search.Rating is not null)
         {
             // Statements that make or restate a claim whose verdict in force carries the rating.
-            sql.Append(" and exists (select 1 from jsonb_array_elements(d.data -> 'claims') as link(claim)")
+            filters.Append(" and exists (select 1 from jsonb_array_elements(d.data -> 'claims') as link(claim)")
                 .Append(" where link.claim ->> 'relation' <> 'contradicts' and (link.claim ->> 'claimId')::uuid = any(:ratedClaims))");
         }
 
-        sql.Append(") select jsonb_build_object('statement', page.data, 'rank', page.rank, 'snippet', ts_headline('english', ")
+        var sql = new StringBuilder()
+            .Append("with matched as (select v.id, ts_rank_cd(v.vector, ").Append(Query).Append(")::float8 as rank from ")
+            .Append(StatementSearchVectors.TableBeside(table)).Append(" as v");
+        if (filters.Length > 0)
+        {
+            sql.Append(" join ").Append(table).Append(" as d on d.id = v.id");
+        }
+
+        sql.Append(" where v.vector @@ ").Append(Query).Append(filters)
+            .Append(") select jsonb_build_object('statement', d.data, 'rank', page.rank, 'snippet', ts_headline('english', ")
             .Append(EscapedQuote)
-            .Append(", websearch_to_tsquery('english', :q), case when length(page.data ->> 'quote') <= ").Append(WholeQuoteLength)
+            .Append(", ").Append(Query).Append(", case when length(d.data ->> 'quote') <= ").Append(WholeQuoteLength)
             .Append(" then '").Append(HeadlineWhole).Append("' else '").Append(HeadlinePassages).Append("' end))")
-            .Append(" from (select id, data, rank from matched");
+            .Append(" from (select id, rank from matched");
         if (afterCursor)
         {
             sql.Append(" where rank < :afterRank or (rank = :afterRank and id > :afterId)");
         }
 
-        sql.Append(" order by rank desc, id limit :take) as page order by page.rank desc, page.id");
+        sql.Append(" order by rank desc, id limit :take) as page join ").Append(table).Append(" as d on d.id = page.id")
+            .Append(" order by page.rank desc, page.id");
         return sql.ToString();
     }
 
