@@ -13,105 +13,124 @@ namespace ClaimsLedger.Ledger;
 /// </summary>
 public static class CanonicalJson
 {
+    /// <summary>How deep a document may nest (System.Text.Json's default is 64).</summary>
+    internal const int MaxDepth = 256;
+
     public static byte[] Canonicalize(string json)
     {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
-        var buffer = new ArrayBufferWriter<byte>(json.Length);
-        Write(document.RootElement, buffer);
-        return buffer.WrittenSpan.ToArray();
+        var output = new ByteBuffer(json.Length + 16);
+        new JsonCanonicalizer().Write(json, output);
+        return output.WrittenSpan.ToArray();
     }
 
-    public static byte[] Canonicalize(JsonElement element)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        Write(element, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Canonicalize(JsonElement element) => Reference.Canonicalize(element);
 
-    private static void Write(JsonElement element, ArrayBufferWriter<byte> output)
+    /// <summary>
+    /// The canonicalization through a parsed document: the definition <see cref="JsonCanonicalizer"/> must
+    /// match byte for byte (the tests compare them), and where it hands over any text it does not take.
+    /// </summary>
+    internal static class Reference
     {
-        switch (element.ValueKind)
+        public static byte[] Canonicalize(string json)
         {
-            case JsonValueKind.Object:
-                output.Write("{"u8);
-                var first = true;
-                foreach (var member in element.EnumerateObject().OrderBy(member => member.Name, StringComparer.Ordinal))
-                {
-                    if (!first)
-                    {
-                        output.Write(","u8);
-                    }
-
-                    first = false;
-                    WriteString(member.Name, output);
-                    output.Write(":"u8);
-                    Write(member.Value, output);
-                }
-
-                output.Write("}"u8);
-                break;
-            case JsonValueKind.Array:
-                output.Write("["u8);
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (index++ > 0)
-                    {
-                        output.Write(","u8);
-                    }
-
-                    Write(item, output);
-                }
-
-                output.Write("]"u8);
-                break;
-            case JsonValueKind.String:
-                WriteString(element.GetString()!, output);
-                break;
-            case JsonValueKind.Number:
-                output.Write(Encoding.UTF8.GetBytes(FormatNumber(element.GetDouble())));
-                break;
-            case JsonValueKind.True:
-                output.Write("true"u8);
-                break;
-            case JsonValueKind.False:
-                output.Write("false"u8);
-                break;
-            default:
-                output.Write("null"u8);
-                break;
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            var buffer = new ArrayBufferWriter<byte>(json.Length);
+            Write(document.RootElement, buffer);
+            return buffer.WrittenSpan.ToArray();
         }
-    }
 
-    private static void WriteString(string value, ArrayBufferWriter<byte> output)
-    {
-        var text = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        public static byte[] Canonicalize(JsonElement element)
         {
-            switch (c)
+            var buffer = new ArrayBufferWriter<byte>();
+            Write(element, buffer);
+            return buffer.WrittenSpan.ToArray();
+        }
+
+        private static void Write(JsonElement element, ArrayBufferWriter<byte> output)
+        {
+            switch (element.ValueKind)
             {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case '\b': text.Append("\\b"); break;
-                case '\f': text.Append("\\f"); break;
-                case '\n': text.Append("\\n"); break;
-                case '\r': text.Append("\\r"); break;
-                case '\t': text.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
+                case JsonValueKind.Object:
+                    output.Write("{"u8);
+                    var first = true;
+                    foreach (var member in element.EnumerateObject().OrderBy(member => member.Name, StringComparer.Ordinal))
                     {
-                        text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append(c);
+                        if (!first)
+                        {
+                            output.Write(","u8);
+                        }
+
+                        first = false;
+                        WriteString(member.Name, output);
+                        output.Write(":"u8);
+                        Write(member.Value, output);
                     }
 
+                    output.Write("}"u8);
+                    break;
+                case JsonValueKind.Array:
+                    output.Write("["u8);
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (index++ > 0)
+                        {
+                            output.Write(","u8);
+                        }
+
+                        Write(item, output);
+                    }
+
+                    output.Write("]"u8);
+                    break;
+                case JsonValueKind.String:
+                    WriteString(element.GetString()!, output);
+                    break;
+                case JsonValueKind.Number:
+                    output.Write(Encoding.UTF8.GetBytes(FormatNumber(element.GetDouble())));
+                    break;
+                case JsonValueKind.True:
+                    output.Write("true"u8);
+                    break;
+                case JsonValueKind.False:
+                    output.Write("false"u8);
+                    break;
+                default:
+                    output.Write("null"u8);
                     break;
             }
         }
 
-        output.Write(Encoding.UTF8.GetBytes(text.Append('"').ToString()));
+        private static void WriteString(string value, ArrayBufferWriter<byte> output)
+        {
+            var text = new StringBuilder(value.Length + 2).Append('"');
+            foreach (var c in value)
+            {
+                switch (c)
+                {
+                    case '"': text.Append("\\\""); break;
+                    case '\\': text.Append("\\\\"); break;
+                    case '\b': text.Append("\\b"); break;
+                    case '\f': text.Append("\\f"); break;
+                    case '\n': text.Append("\\n"); break;
+                    case '\r': text.Append("\\r"); break;
+                    case '\t': text.Append("\\t"); break;
+                    default:
+                        if (c < 0x20)
+                        {
+                            text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            text.Append(c);
+                        }
+
+                        break;
+                }
+            }
+
+            output.Write(Encoding.UTF8.GetBytes(text.Append('"').ToString()));
+        }
     }
 
     /// <summary>ECMAScript's Number.prototype.toString, as RFC 8785 section 3.2.2.3 requires.</summary>

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ClaimsLedger.Auditing;
 using Npgsql;
 
@@ -67,83 +65,39 @@ public sealed record LedgerEvent(
         logged.CausationId,
         logged.Headers is { ValueKind: not JsonValueKind.Null } headers ? headers.GetRawText() : null);
 
-    public byte[] LeafHash() => Merkle.LeafHash(CanonicalBytes());
-
-    public byte[] CanonicalBytes()
+    public byte[] LeafHash()
     {
-        using var bytes = new MemoryStream(256 + DataJson.Length);
-        bytes.Write(Magic);
-        WriteInt64(bytes, Sequence);
-        bytes.Write(Id.ToByteArray(bigEndian: true));
-        bytes.Write(StreamId.ToByteArray(bigEndian: true));
-        WriteInt64(bytes, Version);
-        WriteText(bytes, Type);
-        WriteInt64(bytes, Microseconds(RecordedAt));
-        WriteText(bytes, TenantId);
-        WriteBlock(bytes, CanonicalJson.Canonicalize(DataJson));
-        WriteOptionalText(bytes, User);
-        WriteOptionalText(bytes, CorrelationId);
-        WriteOptionalText(bytes, CausationId);
-        var headers = CanonicalHeaders();
-        bytes.WriteByte(headers is null ? (byte)0 : (byte)1);
-        if (headers is not null)
-        {
-            WriteBlock(bytes, headers);
-        }
-
-        return bytes.ToArray();
+        var hash = new byte[Merkle.HashSize];
+        LeafPreimage.ForThisThread.LeafHash(Fields(stackalloc byte[16], stackalloc byte[16]), hash);
+        return hash;
     }
+
+    public byte[] CanonicalBytes() => LeafPreimage.ForThisThread.Build(Fields(stackalloc byte[16], stackalloc byte[16]))[1..].ToArray();
 
     /// <summary>Microseconds since 1970-01-01T00:00:00Z: the precision PostgreSQL keeps.</summary>
     public static long Microseconds(DateTimeOffset moment) => (moment.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
-    private byte[]? CanonicalHeaders()
+    private EventFields Fields(Span<byte> id, Span<byte> streamId)
     {
-        if (HeadersJson is null)
+        Id.TryWriteBytes(id, bigEndian: true, out _);
+        StreamId.TryWriteBytes(streamId, bigEndian: true, out _);
+        return new EventFields
         {
-            return null;
-        }
-
-        var headers = JsonNode.Parse(HeadersJson);
-        if (headers is JsonObject members)
-        {
-            members.Remove(ImportHeader);
-            if (members.Count == 0)
-            {
-                return null;
-            }
-        }
-        else if (headers is null)
-        {
-            return null;
-        }
-
-        return CanonicalJson.Canonicalize(headers.ToJsonString());
-    }
-
-    private static void WriteInt64(Stream bytes, long value)
-    {
-        Span<byte> buffer = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(buffer, value);
-        bytes.Write(buffer);
-    }
-
-    private static void WriteBlock(Stream bytes, ReadOnlySpan<byte> block)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)block.Length);
-        bytes.Write(length);
-        bytes.Write(block);
-    }
-
-    private static void WriteText(Stream bytes, string text) => WriteBlock(bytes, Encoding.UTF8.GetBytes(text));
-
-    private static void WriteOptionalText(Stream bytes, string? text)
-    {
-        bytes.WriteByte(text is null ? (byte)0 : (byte)1);
-        if (text is not null)
-        {
-            WriteText(bytes, text);
-        }
+            Sequence = Sequence,
+            Id = id,
+            StreamId = streamId,
+            Version = Version,
+            Type = Encoding.UTF8.GetBytes(Type),
+            RecordedAtMicroseconds = Microseconds(RecordedAt),
+            TenantId = Encoding.UTF8.GetBytes(TenantId),
+            DataText = DataJson,
+            HasUser = User is not null,
+            User = User is null ? default : Encoding.UTF8.GetBytes(User),
+            HasCorrelationId = CorrelationId is not null,
+            CorrelationId = CorrelationId is null ? default : Encoding.UTF8.GetBytes(CorrelationId),
+            HasCausationId = CausationId is not null,
+            CausationId = CausationId is null ? default : Encoding.UTF8.GetBytes(CausationId),
+            HeadersText = HeadersJson,
+        };
     }
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Cryptography;
 using Marten;
 using Npgsql;
@@ -29,17 +30,31 @@ public sealed record VerificationReport(long Events, long Leaves, int Checkpoint
 /// against checkpoints the auditor saved elsewhere: rewriting an event and its stored leaf hashes still
 /// cannot reproduce a signed root.
 /// </summary>
+/// <remarks>
+/// Only events up to the last stored leaf's sequence are read (the ledger stops at the high-water mark), and
+/// the leaves are read in one snapshot taken first, so every event a leaf stands for is visible to the rows
+/// read after it. The rows come through <see cref="EventRows"/>: binary COPY on several connections, each leaf
+/// hashed on the thread that read its row; this walk takes them in sequence order beside the stored leaves.
+/// </remarks>
 public sealed class LedgerVerifier(IDocumentStore store)
 {
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
+    /// <summary>
+    /// Connections reading rows side by side, each hashing its own: PostgreSQL's per-row work (jsonb to text) costs
+    /// about as much CPU as the client's, and both spread over cores only this way.
+    /// </summary>
+    public int Readers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Sequence numbers per COPY; small in tests, so a small log crosses blocks and readers.</summary>
+    internal int BlockSize { get; init; } = EventRows.DefaultBlockSize;
+
     public async Task<VerificationReport> VerifyAsync(
         ECDsa publicKey, IReadOnlyList<Checkpoint> saved, Action<long>? progress, CancellationToken cancellation)
     {
-        await using var rowsConnection = store.Storage.Database.CreateConnection();
         await using var leavesConnection = store.Storage.Database.CreateConnection();
-        await rowsConnection.OpenAsync(cancellation);
         await leavesConnection.OpenAsync(cancellation);
+        await using var snapshot = await leavesConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
 
         var findings = new List<Finding>();
         var stored = await StoredCheckpointsAsync(leavesConnection, cancellation);
@@ -50,89 +65,37 @@ public sealed class LedgerVerifier(IDocumentStore store)
         }
 
         var checks = stored.Concat(saved).GroupBy(checkpoint => checkpoint.TreeSize).ToDictionary(group => group.Key, group => group.ToList());
-        var leafSequences = new List<long>();
-
-        await using var rowsCommand = new NpgsqlCommand($"select {LedgerEvent.Columns} from {Schema}.mt_events order by seq_id", rowsConnection);
-        await using var rows = await rowsCommand.ExecuteReaderAsync(cancellation);
-        await using var leavesCommand = new NpgsqlCommand($"select leaf_index, seq_id, event_id, leaf_hash from {Schema}.ledger_leaves order by leaf_index", leavesConnection);
-        await using var leaves = await leavesCommand.ExecuteReaderAsync(cancellation);
-
-        var growth = new TreeGrowth(0, new Dictionary<NodeKey, byte[]>());
-        var row = await NextRowAsync(rows, cancellation);
-        var leaf = await NextLeafAsync(leaves, cancellation);
-        long events = 0, leafCount = 0;
-
-        // Walk the rows and the stored leaves side by side, both in sequence order.
-        while (leaf is not null)
+        var (first, last) = await SequenceRangeAsync(leavesConnection, cancellation);
+        var walk = new Walk(this, checks, findings, progress);
+        if (last is not null)
         {
-            if (row is null)
-            {
-                findings.Add(new Finding("missing", leaf.Value.Sequence,
-                    $"The log ends before sequence {leaf.Value.Sequence}: every event from there on is gone (the tail was deleted)."));
-                break;
-            }
-
-            if (row.Sequence < leaf.Value.Sequence)
-            {
-                findings.Add(new Finding("extra", row.Sequence, $"An event the ledger never recorded sits at sequence {row.Sequence}."));
-                Grow(row);
-                row = await NextRowAsync(rows, cancellation);
-                continue;
-            }
-
-            if (row.Sequence > leaf.Value.Sequence)
-            {
-                findings.Add(new Finding("missing", leaf.Value.Sequence, $"The event recorded at sequence {leaf.Value.Sequence} ({leaf.Value.EventId}) is gone."));
-                leafCount++;
-                leaf = await NextLeafAsync(leaves, cancellation);
-                continue;
-            }
-
-            var recomputed = Grow(row);
-            if (row.Id != leaf.Value.EventId)
-            {
-                findings.Add(new Finding("reordered", row.Sequence,
-                    $"Sequence {row.Sequence} holds event {row.Id}, but the ledger recorded {leaf.Value.EventId} there: events were moved."));
-            }
-            else if (!recomputed.AsSpan().SequenceEqual(leaf.Value.Hash))
-            {
-                findings.Add(new Finding("changed", row.Sequence, $"The event at sequence {row.Sequence} ({row.Id}) was changed: it no longer hashes to its leaf."));
-            }
-
-            leafCount++;
-            row = await NextRowAsync(rows, cancellation);
-            leaf = await NextLeafAsync(leaves, cancellation);
+            using var leaves = new BinaryCopyReader(leavesConnection,
+                $"copy (select seq_id, event_id, leaf_hash from {Schema}.ledger_leaves order by leaf_index) to stdout (format binary)", 3);
+            await using var rows = new EventRows(store, Schema, first ?? last.Value, last.Value, Readers, BlockSize, cancellation);
+            await Task.Factory.StartNew(() => walk.Run(rows, leaves, cancellation), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
-        return new VerificationReport(events, leafCount, checks.Values.Sum(list => list.Count), findings);
+        return new VerificationReport(walk.Events, walk.Leaves, checks.Values.Sum(list => list.Count), findings);
+    }
 
-        byte[] Grow(LedgerEvent current)
-        {
-            events++;
-            var hash = current.LeafHash();
-            growth.Append(hash);
-            leafSequences.Add(current.Sequence);
-            if (checks.TryGetValue(growth.Size, out var atSize))
-            {
-                var root = growth.Root();
-                var broken = atSize.FirstOrDefault(checkpoint => !root.AsSpan().SequenceEqual(checkpoint.Root()));
-                if (broken is not null)
-                {
-                    var earlier = checks.Keys.Where(size => size < growth.Size).DefaultIfEmpty(0).Max();
-                    var from = leafSequences[(int)earlier];
-                    findings.Add(new Finding("checkpoint", from,
-                        $"The log no longer hashes to the checkpoint signed at tree size {broken.TreeSize} ({broken.CreatedAt:u}): " +
-                        $"an event between sequences {from} and {current.Sequence} is not what it was when it was signed."));
-                }
-            }
+    /// <summary>The first event's sequence, and the last stored leaf's (null: no leaves, nothing to read).</summary>
+    private async Task<(long? First, long? Last)> SequenceRangeAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select (select min(seq_id) from {Schema}.mt_events), (select max(seq_id) from {Schema}.ledger_leaves)", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        return (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
 
-            if (events % 100_000 == 0)
-            {
-                progress?.Invoke(events);
-            }
-
-            return hash;
-        }
+    /// <summary>Whether the log holds an event past <paramref name="sequence"/> (read after the rows up to it ran out).</summary>
+    private async Task<bool> AnyEventAfterAsync(long sequence)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select exists (select 1 from {Schema}.mt_events where seq_id > @after)", connection);
+        command.Parameters.AddWithValue("after", sequence);
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<List<Checkpoint>> StoredCheckpointsAsync(NpgsqlConnection connection, CancellationToken cancellation)
@@ -150,9 +113,106 @@ public sealed class LedgerVerifier(IDocumentStore store)
         return found;
     }
 
-    private static async Task<LedgerEvent?> NextRowAsync(NpgsqlDataReader rows, CancellationToken cancellation) =>
-        await rows.ReadAsync(cancellation) ? LedgerEvent.Read(rows) : null;
+    /// <summary>The rows and the stored leaves side by side, both in sequence order, on one thread.</summary>
+    private sealed class Walk(LedgerVerifier verifier, Dictionary<long, List<Checkpoint>> checks, List<Finding> findings, Action<long>? progress)
+    {
+        private readonly MerkleFrontier _tree = new();
 
-    private static async Task<(long Sequence, Guid EventId, byte[] Hash)?> NextLeafAsync(NpgsqlDataReader leaves, CancellationToken cancellation) =>
-        await leaves.ReadAsync(cancellation) ? (leaves.GetInt64(1), leaves.GetGuid(2), (byte[])leaves[3]) : null;
+        /// <summary>The sequence at leaf index 0 and at each checkpoint's size: where a failed checkpoint's range starts.</summary>
+        private readonly Dictionary<long, long> _sequenceAt = [];
+
+        private bool? _eventAfterLast;
+
+        public long Events { get; private set; }
+
+        public long Leaves { get; private set; }
+
+        public void Run(EventRows rows, BinaryCopyReader leaves, CancellationToken cancellation)
+        {
+            var row = rows.MoveNext();
+            var leaf = leaves.Read();
+            while (leaf)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var leafSequence = leaves.Int64(0);
+                var leafEventId = new Guid(leaves.Uuid(1), bigEndian: true);
+                if (!row)
+                {
+                    // Rows are read up to the last leaf's sequence only; an event past it still faces every leaf left.
+                    _eventAfterLast ??= verifier.AnyEventAfterAsync(rows.Through).GetAwaiter().GetResult();
+                    if (_eventAfterLast.Value)
+                    {
+                        findings.Add(new Finding("missing", leafSequence, $"The event recorded at sequence {leafSequence} ({leafEventId}) is gone."));
+                        Leaves++;
+                        leaf = leaves.Read();
+                        continue;
+                    }
+
+                    findings.Add(new Finding("missing", leafSequence,
+                        $"The log ends before sequence {leafSequence}: every event from there on is gone (the tail was deleted)."));
+                    break;
+                }
+
+                if (rows.Sequence < leafSequence)
+                {
+                    findings.Add(new Finding("extra", rows.Sequence, $"An event the ledger never recorded sits at sequence {rows.Sequence}."));
+                    Grow(rows.Sequence, rows.Hash);
+                    row = rows.MoveNext();
+                    continue;
+                }
+
+                if (rows.Sequence > leafSequence)
+                {
+                    findings.Add(new Finding("missing", leafSequence, $"The event recorded at sequence {leafSequence} ({leafEventId}) is gone."));
+                    Leaves++;
+                    leaf = leaves.Read();
+                    continue;
+                }
+
+                Grow(rows.Sequence, rows.Hash);
+                if (rows.Id != leafEventId)
+                {
+                    findings.Add(new Finding("reordered", rows.Sequence,
+                        $"Sequence {rows.Sequence} holds event {rows.Id}, but the ledger recorded {leafEventId} there: events were moved."));
+                }
+                else if (!rows.Hash.SequenceEqual(leaves.Bytes(2)))
+                {
+                    findings.Add(new Finding("changed", rows.Sequence, $"The event at sequence {rows.Sequence} ({rows.Id}) was changed: it no longer hashes to its leaf."));
+                }
+
+                Leaves++;
+                row = rows.MoveNext();
+                leaf = leaves.Read();
+            }
+        }
+
+        private void Grow(long sequence, ReadOnlySpan<byte> hash)
+        {
+            Events++;
+            if (_tree.Size == 0 || checks.ContainsKey(_tree.Size))
+            {
+                _sequenceAt[_tree.Size] = sequence;
+            }
+
+            _tree.Append(hash);
+            if (checks.TryGetValue(_tree.Size, out var atSize))
+            {
+                var root = _tree.Root();
+                var broken = atSize.FirstOrDefault(checkpoint => !root.AsSpan().SequenceEqual(checkpoint.Root()));
+                if (broken is not null)
+                {
+                    var earlier = checks.Keys.Where(size => size < _tree.Size).DefaultIfEmpty(0).Max();
+                    var from = _sequenceAt[earlier];
+                    findings.Add(new Finding("checkpoint", from,
+                        $"The log no longer hashes to the checkpoint signed at tree size {broken.TreeSize} ({broken.CreatedAt:u}): " +
+                        $"an event between sequences {from} and {sequence} is not what it was when it was signed."));
+                }
+            }
+
+            if (Events % 100_000 == 0)
+            {
+                progress?.Invoke(Events);
+            }
+        }
+    }
 }
