@@ -8,6 +8,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Shouldly;
 using Wolverine;
 
@@ -128,6 +129,127 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         }
 
         File.Delete(export);
+    }
+
+    [Fact]
+    public async Task Lines_written_otherwise_than_the_export_writes_them_import_as_the_same_events()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await Given.SpeakerAsync($"Speaker {i}", await Given.OrganizationAsync($"Organization {i}"));
+        }
+
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
+        lines.Length.ShouldBeGreaterThanOrEqualTo(7, "one line for each way of writing it");
+
+        // The same events in JSON the export does not write: the import reads the export's own lines without the serializer,
+        // and hands every other line to it, so both ways must give the same rows.
+        var rewritten = lines.Select((line, i) =>
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            switch (i % 7)
+            {
+                case 0:
+                    return new System.Text.Json.Nodes.JsonObject(json.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
+                case 1:
+                    return line.Replace("\"sequence\":", "\"Sequence\":", StringComparison.Ordinal);
+                case 2:
+                    json["sequence"] = json["sequence"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return json.ToJsonString();
+                case 3:
+                    json["extra"] = true;
+                    return json.ToJsonString();
+                case 4:
+                    // The type with its first letter escaped.
+                    var type = json["type"]!.GetValue<string>();
+                    return line.Replace($"\"type\":\"{type}\"", $"\"type\":\"\\u{(int)type[0]:x4}{type[1..]}\"", StringComparison.Ordinal);
+                case 5:
+                    // An earlier import's header, which the import replaces.
+                    var headers = json["headers"] as System.Text.Json.Nodes.JsonObject ?? [];
+                    headers["import"] = new System.Text.Json.Nodes.JsonObject { ["by"] = "an earlier import" };
+                    json["headers"] = headers.DeepClone();
+                    return json.ToJsonString();
+                default:
+                    return " " + line.Replace("\":", "\": ", StringComparison.Ordinal) + " ";
+            }
+        });
+        var other = Path.GetTempFileName();
+        await File.WriteAllTextAsync(other, "\uFEFF" + string.Join("\r\n", rewritten) + "\r\n\r\n");
+
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var file in new[] { export, other })
+        {
+            var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+            await using var target = await AppFixture.StartAsOwnerAsync(schema);
+            (await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(file, "auditor-alice", null, CancellationToken.None))
+                .Events.ShouldBe(lines.Length);
+            rows.Add(await EventRowsAsync(schema));
+        }
+
+        rows[1].ShouldBe(rows[0]);
+        File.Delete(export);
+        File.Delete(other);
+    }
+
+    [Fact]
+    public async Task The_import_reads_every_line_the_export_writes_without_the_serializer_and_as_the_serializer_does()
+    {
+        await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+
+        foreach (var line in await File.ReadAllLinesAsync(export))
+        {
+            ReadsAsTheSerializerDoes(line);
+        }
+
+        File.Delete(export);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ExportJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static void ReadsAsTheSerializerDoes(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        ExportedEvent.TryRead(bytes, out var read).ShouldBeTrue(line);
+        var expected = System.Text.Json.JsonSerializer.Deserialize<ClaimsLedger.Auditing.LoggedEvent>(bytes, ExportJson)!;
+        (read.Sequence, read.Id, read.StreamId, read.Version, read.RecordedAt).ShouldBe((expected.Sequence, expected.Id, expected.StreamId, expected.Version, expected.RecordedAt));
+        (read.StreamType.AsString(null), read.Type.AsString(null), read.DotnetType.AsString(null), read.TenantId.AsString(null), read.User.AsString(null),
+            read.CorrelationId.AsString(null), read.CausationId.AsString(null))
+            .ShouldBe((expected.StreamType, expected.Type, expected.DotnetType, expected.TenantId, expected.User, expected.CorrelationId, expected.CausationId));
+        System.Text.Encoding.UTF8.GetString(read.Data).ShouldBe(expected.Data.GetRawText());
+        System.Text.Encoding.UTF8.GetString(read.Headers).ShouldBe(expected.Headers?.GetRawText() ?? "");
+        read.HeadersHaveProperties.ShouldBe(expected.Headers?.EnumerateObject().Any() ?? false);
+    }
+
+    /// <summary>Every column of every event and stream, but the import's time and the file's hash, in sequence order.</summary>
+    private static async Task<IReadOnlyList<string>> EventRowsAsync(string schema) =>
+        [
+            .. await QueryAsync(
+                $"""
+                select concat_ws(' | ', seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id,
+                                 causation_id, headers - 'import', headers -> 'import' ->> 'by', user_name, is_archived)
+                from {schema}.mt_events order by seq_id
+                """),
+            .. await QueryAsync(
+                $"select concat_ws(' | ', id, type, version, timestamp, created, tenant_id, is_archived) from {schema}.mt_streams order by id"),
+        ];
+
+    private static async Task<IReadOnlyList<string>> QueryAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(AppFixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetValue(0).ToString()!);
+        }
+
+        return rows;
     }
 
     /// <summary>The whole log, as an auditor downloads it, in a temporary file.</summary>

@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using ClaimsLedger.Infrastructure;
 using Marten;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ClaimsLedger.Auditing.Importing;
 
@@ -22,6 +22,11 @@ public sealed record ImportSummary(long Events, int Streams, long LastSequence, 
 public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
 {
     public const string ImportHeader = "import";
+
+    private const string EventColumns =
+        "seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, user_name, is_archived";
+
+    private const string StreamColumns = "id, type, version, timestamp, created, tenant_id, is_archived";
 
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
@@ -45,7 +50,7 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
             }
         }
 
-        var marker = JsonSerializer.Serialize(new { by = importedBy, at = clock.Now, fileSha256 = hash });
+        var marker = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { by = importedBy, at = clock.Now, fileSha256 = hash }));
         var streams = new Dictionary<Guid, StreamSummary>();
         long events, last;
         // A failed import rolls the keys' removal back with everything else.
@@ -126,22 +131,22 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
         }
     }
 
-    private sealed record StreamSummary(string? Type, string? TenantId, long Version, DateTimeOffset Created, DateTimeOffset Timestamp);
+    private record struct StreamSummary(string? Type, string? TenantId, long Version, DateTimeOffset Created, DateTimeOffset Timestamp);
 
     private async Task WriteStreamsAsync(NpgsqlConnection connection, Dictionary<Guid, StreamSummary> streams, CancellationToken cancellation)
     {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"copy {Schema}.mt_streams (id, type, version, timestamp, created, tenant_id, is_archived) from stdin (format binary)", cancellation);
+        await using var copy = await BinaryCopyWriter.BeginAsync(connection, $"{Schema}.mt_streams", StreamColumns, cancellation);
         foreach (var (id, stream) in streams)
         {
-            await copy.StartRowAsync(cancellation);
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellation);
-            await WriteNullableAsync(copy, stream.Type, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(stream.Version, NpgsqlDbType.Bigint, cancellation);
-            await copy.WriteAsync(stream.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            await copy.WriteAsync(stream.Created.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            await copy.WriteAsync(stream.TenantId ?? "*DEFAULT*", NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(false, NpgsqlDbType.Boolean, cancellation);
+            copy.StartRow(7);
+            copy.WriteUuid(id);
+            copy.WriteText(stream.Type);
+            copy.WriteBigint(stream.Version);
+            copy.WriteTimestampTz(stream.Timestamp);
+            copy.WriteTimestampTz(stream.Created);
+            copy.WriteText(stream.TenantId ?? "*DEFAULT*");
+            copy.WriteBoolean(false);
+            await copy.FlushIfFullAsync(cancellation);
         }
 
         await copy.CompleteAsync(cancellation);
@@ -153,78 +158,158 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
     /// <paramref name="connection"/>, only reads: the survey that comes first when the streams must go in first.
     /// </summary>
     private async Task<(long Events, long Last)> WriteEventsAsync(
-        NpgsqlConnection? connection, string path, string marker, Dictionary<Guid, StreamSummary>? streams, Action<long>? progress, CancellationToken cancellation)
+        NpgsqlConnection? connection, string path, byte[] marker, Dictionary<Guid, StreamSummary>? streams, Action<long>? progress,
+        CancellationToken cancellation)
     {
-        await using var copy = connection is null ? null : await connection.BeginBinaryImportAsync(
-            $"""
-            copy {Schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type,
-                                     correlation_id, causation_id, headers, user_name, is_archived) from stdin (format binary)
-            """, cancellation);
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        long events = 0, last = 0;
-        var lineNumber = 0;
-        var headers = new ArrayBufferWriter<byte>(1024);
-        await foreach (var line in Lines(file, cancellation))
+        var copy = connection is null ? null : await BeginEventsAsync(connection, cancellation);
+        try
         {
-            lineNumber++;
-            if (line.IsEmpty)
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            var state = new ReadState(streams, marker);
+            await foreach (var line in Lines(file, cancellation))
             {
-                continue;
+                state.LineNumber++;
+                if (line.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (Read(line.Span, copy, state) != Row.Written)
+                {
+                    continue;
+                }
+
+                await copy!.FlushIfFullAsync(cancellation);
+                if (state.Events % 10_000 == 0)
+                {
+                    progress?.Invoke(state.Events);
+                }
             }
 
-            var logged = Parse(line.Span, lineNumber);
-            if (logged.Sequence <= last)
+            if (copy is not null)
             {
-                throw new InvalidDataException($"Line {lineNumber}: sequence {logged.Sequence} does not follow {last}; an export is in sequence order.");
+                await copy.CompleteAsync(cancellation);
             }
 
-            if (streams is not null)
+            progress?.Invoke(state.Events);
+            return (state.Events, state.Last);
+        }
+        finally
+        {
+            if (copy is not null)
             {
-                streams[logged.StreamId] = streams.TryGetValue(logged.StreamId, out var known)
-                    ? known with { Version = Math.Max(known.Version, logged.Version), Timestamp = logged.RecordedAt }
-                    : new StreamSummary(logged.StreamType, logged.TenantId, logged.Version, logged.RecordedAt, logged.RecordedAt);
+                await copy.DisposeAsync();
             }
+        }
+    }
 
-            last = logged.Sequence;
-            if (copy is null)
+    private Task<BinaryCopyWriter> BeginEventsAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
+        BinaryCopyWriter.BeginAsync(connection, $"{Schema}.mt_events", EventColumns, cancellation);
+
+    private enum Row
+    {
+        Surveyed,
+        Written,
+    }
+
+    private sealed class ReadState(Dictionary<Guid, StreamSummary>? streams, byte[] marker)
+    {
+        public Dictionary<Guid, StreamSummary>? Streams { get; } = streams;
+        public byte[] Marker { get; } = marker;
+        public ArrayBufferWriter<byte> Headers { get; } = new(1024);
+        public int LineNumber { get; set; }
+        public long Events { get; set; }
+        public long Last { get; set; }
+        public string? LastStreamType { get; set; }
+        public string? LastTenantId { get; set; }
+    }
+
+    /// <summary>
+    /// Reads one line, checks it follows the last, sums up its stream, and writes its row to <paramref name="copy"/>
+    /// (when given).
+    /// </summary>
+    private static Row Read(ReadOnlySpan<byte> line, BinaryCopyWriter? copy, ReadState state)
+    {
+        if (!ExportedEvent.TryRead(line, out var logged))
+        {
+            logged = ExportedEvent.Of(Parse(line, state.LineNumber));
+        }
+
+        if (logged.Sequence <= state.Last)
+        {
+            throw new InvalidDataException($"Line {state.LineNumber}: sequence {logged.Sequence} does not follow {state.Last}; an export is in sequence order.");
+        }
+
+        if (state.Streams is { } streams)
+        {
+            ref var stream = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, logged.StreamId, out var known);
+            if (known)
             {
-                continue;
+                stream = stream with { Version = Math.Max(stream.Version, logged.Version), Timestamp = logged.RecordedAt };
             }
-
-            await copy.StartRowAsync(cancellation);
-            await copy.WriteAsync(logged.Sequence, NpgsqlDbType.Bigint, cancellation);
-            await copy.WriteAsync(logged.Id, NpgsqlDbType.Uuid, cancellation);
-            await copy.WriteAsync(logged.StreamId, NpgsqlDbType.Uuid, cancellation);
-            await copy.WriteAsync(logged.Version, NpgsqlDbType.Bigint, cancellation);
-            // The payload's own UTF-8 bytes, as the file has them: no text decoding and re-encoding on the way.
-            await copy.WriteAsync(new ReadOnlyMemory<byte>(JsonMarshal.GetRawUtf8Value(logged.Data).ToArray()), NpgsqlDbType.Jsonb, cancellation);
-            await copy.WriteAsync(logged.Type, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(logged.RecordedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            await copy.WriteAsync(logged.TenantId ?? "*DEFAULT*", NpgsqlDbType.Varchar, cancellation);
-            await WriteNullableAsync(copy, logged.DotnetType, NpgsqlDbType.Varchar, cancellation);
-            await WriteNullableAsync(copy, logged.CorrelationId, NpgsqlDbType.Varchar, cancellation);
-            await WriteNullableAsync(copy, logged.CausationId, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(WithImportHeader(logged.Headers, marker, headers), NpgsqlDbType.Jsonb, cancellation);
-            await WriteNullableAsync(copy, logged.User, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(false, NpgsqlDbType.Boolean, cancellation);
-
-            if (++events % 10_000 == 0)
+            else
             {
-                progress?.Invoke(events);
+                state.LastStreamType = logged.StreamType.AsString(state.LastStreamType);
+                state.LastTenantId = logged.TenantId.AsString(state.LastTenantId);
+                stream = new StreamSummary(state.LastStreamType, state.LastTenantId, logged.Version, logged.RecordedAt, logged.RecordedAt);
             }
         }
 
-        if (copy is not null)
+        state.Last = logged.Sequence;
+        if (copy is null)
         {
-            await copy.CompleteAsync(cancellation);
+            return Row.Surveyed;
         }
 
-        progress?.Invoke(events);
-        return (events, last);
+        copy.StartRow(14);
+        copy.WriteBigint(logged.Sequence);
+        copy.WriteUuid(logged.Id);
+        copy.WriteUuid(logged.StreamId);
+        copy.WriteBigint(logged.Version);
+        // The payload's own UTF-8 bytes, as the file has them: no text decoding and re-encoding on the way.
+        copy.WriteJsonb(logged.Logged is { } parsed ? JsonMarshal.GetRawUtf8Value(parsed.Data) : logged.Data);
+        logged.Type.WriteTo(copy);
+        copy.WriteTimestampTz(logged.RecordedAt);
+        if (logged.TenantId.IsNull)
+        {
+            copy.WriteText("*DEFAULT*"u8);
+        }
+        else
+        {
+            logged.TenantId.WriteTo(copy);
+        }
+
+        logged.DotnetType.WriteTo(copy);
+        logged.CorrelationId.WriteTo(copy);
+        logged.CausationId.WriteTo(copy);
+        WriteHeaders(copy, logged, state);
+        logged.User.WriteTo(copy);
+        copy.WriteBoolean(false);
+        state.Events++;
+        return Row.Written;
+    }
+
+    /// <summary>The event's own headers with the import marker added (replacing an earlier import's).</summary>
+    private static void WriteHeaders(BinaryCopyWriter copy, scoped in ExportedEvent logged, ReadState state)
+    {
+        if (logged.Logged is { } parsed)
+        {
+            copy.WriteJsonb(WithImportHeader(parsed.Headers, state.Marker, state.Headers).Span);
+        }
+        else if (logged.Headers.IsEmpty)
+        {
+            copy.WriteJsonb("{\"import\":"u8, state.Marker, "}"u8);
+        }
+        else
+        {
+            // The object's JSON up to its closing brace, then the marker: see ExportedEvent.ReadHeaders for why this is
+            // the same jsonb as the object re-written without an earlier import header.
+            copy.WriteJsonb(logged.Headers[..^1], logged.HeadersHaveProperties ? ",\"import\":"u8 : "\"import\":"u8, state.Marker, "}"u8);
+        }
     }
 
     /// <summary>The event's own headers with the import marker added (replacing an earlier import's), as UTF-8 JSON.</summary>
-    private static ReadOnlyMemory<byte> WithImportHeader(JsonElement? original, string marker, ArrayBufferWriter<byte> buffer)
+    private static ReadOnlyMemory<byte> WithImportHeader(JsonElement? original, byte[] marker, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -322,7 +407,4 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
     }
 
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web);
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken cancellation) =>
-        value is null ? copy.WriteNullAsync(cancellation) : copy.WriteAsync(value, type, cancellation);
 }
