@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
+using Weasel.Core;
 using Wolverine;
 
 namespace ClaimsLedger.Tests.Auditing;
@@ -132,6 +133,104 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     }
 
     [Fact]
+    public async Task An_import_run_as_the_owner_leaves_the_event_tables_indexes_and_keys_as_Marten_defines_them()
+    {
+        await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var before = await EventTableDefinitionsAsync(schema);
+        await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+
+        // The import built them again from the loaded rows, under their own names and definitions.
+        (await EventTableDefinitionsAsync(schema)).ShouldBe(before);
+        before.ShouldContain(definition => definition.StartsWith("pk_mt_events_stream_and_version CREATE UNIQUE INDEX", StringComparison.Ordinal));
+        var migration = await target.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateMigrationAsync();
+        var eventTables = migration.Deltas.Where(delta => delta.SchemaObject.Identifier.Name is "mt_events" or "mt_streams").ToList();
+        eventTables.Count.ShouldBe(2);
+        eventTables.ShouldAllBe(delta => delta.Difference == SchemaPatchDifference.None);
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task An_import_that_fails_half_way_leaves_the_store_empty_with_its_indexes_and_keys()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Given.SpeakerAsync($"Speaker {i}", await Given.OrganizationAsync($"Organization {i}"));
+        }
+
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
+        var middle = lines.Length / 2;
+        // Refused by the import itself (not an event), and by PostgreSQL alone (a payload that is not UTF-8, which the
+        // import hands over as the file's bytes).
+        var notJson = lines.Select((line, i) => i == middle ? line[..(line.Length / 2)] : line);
+        var notUtf8 = lines.Select((line, i) => i == middle ? line.Replace("\"data\":{", "\"data\":{\"x\":\"NOT-UTF-8\",", StringComparison.Ordinal) : line);
+
+        foreach (var (name, content) in new[] { ("not JSON", Bytes(notJson)), ("not UTF-8", Bytes(notUtf8, notUtf8: "NOT-UTF-8")) })
+        {
+            await File.WriteAllBytesAsync(export, content);
+            foreach (var asOwner in new[] { true, false })
+            {
+                var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+                await using var target = asOwner ? await AppFixture.StartAsOwnerAsync(schema) : await AppFixture.StartAsync(schema);
+                var before = await EventTableDefinitionsAsync(schema);
+                var refused = await Should.ThrowAsync<Exception>(() =>
+                    target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None));
+
+                var imported = asOwner ? "imported as the owner" : "imported as the runtime role";
+                if (name == "not JSON")
+                {
+                    refused.ShouldBeOfType<InvalidDataException>().Message.ShouldStartWith($"Line {middle + 1} is not an exported event: ", Case.Sensitive, imported);
+                }
+                else
+                {
+                    refused.ShouldBeOfType<PostgresException>().SqlState.ShouldBe(PostgresErrorCodes.CharacterNotInRepertoire, imported);
+                }
+
+                (await CountEventsAndStreamsAsync(schema)).ShouldBe(0, $"{name}, {imported}");
+                (await EventTableDefinitionsAsync(schema)).ShouldBe(before, $"{name}, {imported}");
+            }
+        }
+
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task A_file_repeating_a_streams_version_is_refused_by_PostgreSQL_as_a_row_by_row_copy_refuses_it()
+    {
+        var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
+        // The last event again, as the next sequence number: its stream and version are taken.
+        var last = System.Text.Json.Nodes.JsonNode.Parse(lines[^1])!.AsObject();
+        last["sequence"] = last["sequence"]!.GetValue<long>() + 1;
+        last["id"] = Guid.NewGuid();
+        await File.WriteAllLinesAsync(export, [.. lines, last.ToJsonString()]);
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var before = await EventTableDefinitionsAsync(schema);
+        var refused = await Should.ThrowAsync<PostgresException>(() =>
+            target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None));
+
+        // The import took the index off for its COPY; it puts it back before such an event, so PostgreSQL says what it
+        // said when the index stayed.
+        refused.SqlState.ShouldBe(PostgresErrorCodes.UniqueViolation);
+        refused.ConstraintName.ShouldBe("pk_mt_events_stream_and_version");
+        refused.MessageText.ShouldBe("duplicate key value violates unique constraint \"pk_mt_events_stream_and_version\"");
+        (await CountEventsAndStreamsAsync(schema)).ShouldBe(0);
+        (await EventTableDefinitionsAsync(schema)).ShouldBe(before);
+        cook.ShouldNotBe(Guid.Empty);
+        File.Delete(export);
+    }
+
+    [Fact]
     public async Task Lines_written_otherwise_than_the_export_writes_them_import_as_the_same_events()
     {
         for (var i = 0; i < 4; i++)
@@ -223,6 +322,31 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         System.Text.Encoding.UTF8.GetString(read.Headers).ShouldBe(expected.Headers?.GetRawText() ?? "");
         read.HeadersHaveProperties.ShouldBe(expected.Headers?.EnumerateObject().Any() ?? false);
     }
+
+    /// <summary>The lines as a file's bytes, with <paramref name="notUtf8"/> replaced by a byte that no UTF-8 text has.</summary>
+    private static byte[] Bytes(IEnumerable<string> lines, string? notUtf8 = null)
+    {
+        var text = string.Join('\n', lines) + "\n";
+        return notUtf8 is null
+            ? System.Text.Encoding.UTF8.GetBytes(text)
+            : [.. text.Split(notUtf8).SelectMany((part, i) => i == 0 ? System.Text.Encoding.UTF8.GetBytes(part) : [0xFF, .. System.Text.Encoding.UTF8.GetBytes(part)])];
+    }
+
+    /// <summary>Every index and constraint of the event tables, by name, with PostgreSQL's definition of it.</summary>
+    private static async Task<IReadOnlyList<string>> EventTableDefinitionsAsync(string schema) =>
+        await QueryAsync(
+            $"""
+            select x.relname || ' ' || pg_get_indexdef(x.oid) from pg_index i join pg_class x on x.oid = i.indexrelid
+            where i.indrelid in ('{schema}.mt_events'::regclass, '{schema}.mt_streams'::regclass)
+            union all
+            select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
+            where conrelid in ('{schema}.mt_events'::regclass, '{schema}.mt_streams'::regclass)
+            order by 1
+            """);
+
+    private static async Task<long> CountEventsAndStreamsAsync(string schema) =>
+        long.Parse((await QueryAsync($"select (select count(*) from {schema}.mt_events) + (select count(*) from {schema}.mt_streams)"))[0],
+            System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Every column of every event and stream, but the import's time and the file's hash, in sequence order.</summary>
     private static async Task<IReadOnlyList<string>> EventRowsAsync(string schema) =>

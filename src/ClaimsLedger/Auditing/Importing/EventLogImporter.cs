@@ -53,13 +53,14 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
         var marker = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { by = importedBy, at = clock.Now, fileSha256 = hash }));
         var streams = new Dictionary<Guid, StreamSummary>();
         long events, last;
-        // A failed import rolls the keys' removal back with everything else.
-        if (await DropStreamKeysAsync(connection, transaction, cancellation) is { } streamKeys)
+        // A failed import rolls the lifting back with everything else.
+        if (await LiftedIndexes.LiftAsync(connection, transaction, Schema, cancellation) is { } lifted)
         {
             // One pass: the events go in first and the streams are summed up on the way.
-            (events, last) = await WriteEventsAsync(connection, path, marker, streams, progress, cancellation);
+            (events, last) = await WriteEventsAsync(connection, path, marker, streams, progress, cancellation,
+                restoreUniqueVersions: () => lifted.RestoreEventIndexesAsync(connection, transaction, cancellation));
             await WriteStreamsAsync(connection, streams, cancellation);
-            await RestoreStreamKeysAsync(connection, transaction, streamKeys, cancellation);
+            await lifted.RestoreAsync(connection, transaction, cancellation);
         }
         else
         {
@@ -78,57 +79,6 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
 
         await transaction.CommitAsync(cancellation);
         return new ImportSummary(events, streams.Count, last, hash);
-    }
-
-    /// <summary>
-    /// Takes the events' foreign key to their streams off for the COPY (<see cref="RestoreStreamKeysAsync"/> puts it
-    /// back, with its own definition): PostgreSQL then checks every event's stream in one join instead of one
-    /// trigger call and one index probe per row, which was most of the database's time in an import
-    /// (docs/benchmarks.md, figure 2). This is PostgreSQL's own advice for populating a table; inside the import's
-    /// transaction nothing else sees the table without its key. Only the table's owner may do this: run as
-    /// another role (the service's runtime role), the import keeps the key (null) and PostgreSQL checks it row by row.
-    /// </summary>
-    private async Task<IReadOnlyList<(string Name, string Definition)>?> DropStreamKeysAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
-    {
-        var keys = new List<(string Name, string Definition)>();
-        await using (var find = new NpgsqlCommand(
-            """
-            select conname, pg_get_constraintdef(oid), pg_has_role((select relowner from pg_class where oid = conrelid), 'MEMBER')
-            from pg_constraint where conrelid = @events::regclass and contype = 'f'
-            """, connection, transaction))
-        {
-            find.Parameters.AddWithValue("events", $"{Schema}.mt_events");
-            await using var reader = await find.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                if (!reader.GetBoolean(2))
-                {
-                    return null;
-                }
-
-                keys.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
-        foreach (var (name, _) in keys)
-        {
-            await using var drop = new NpgsqlCommand($"alter table {Schema}.mt_events drop constraint \"{name}\"", connection, transaction);
-            await drop.ExecuteNonQueryAsync(cancellation);
-        }
-
-        return keys;
-    }
-
-    /// <summary>Adds the keys back; PostgreSQL validates every imported event against them as it does.</summary>
-    private async Task RestoreStreamKeysAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(string Name, string Definition)> keys, CancellationToken cancellation)
-    {
-        foreach (var (name, definition) in keys)
-        {
-            await using var add = new NpgsqlCommand($"alter table {Schema}.mt_events add constraint \"{name}\" {definition}", connection, transaction);
-            await add.ExecuteNonQueryAsync(cancellation);
-        }
     }
 
     private record struct StreamSummary(string? Type, string? TenantId, long Version, DateTimeOffset Created, DateTimeOffset Timestamp);
@@ -156,16 +106,19 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
     /// Every event, in file order, through binary COPY (constant memory but for one summary per stream), checking
     /// that sequences ascend and summing up each stream into <paramref name="streams"/> when it is given. Without a
     /// <paramref name="connection"/>, only reads: the survey that comes first when the streams must go in first.
+    /// When the events' indexes were lifted, <paramref name="restoreUniqueVersions"/> puts them back before the first event
+    /// whose version does not follow its stream's last one (no export has one), so that an event repeating a stream's
+    /// version is refused by PostgreSQL as it is copied, with the same error as when the indexes stayed.
     /// </summary>
     private async Task<(long Events, long Last)> WriteEventsAsync(
         NpgsqlConnection? connection, string path, byte[] marker, Dictionary<Guid, StreamSummary>? streams, Action<long>? progress,
-        CancellationToken cancellation)
+        CancellationToken cancellation, Func<Task>? restoreUniqueVersions = null)
     {
         var copy = connection is null ? null : await BeginEventsAsync(connection, cancellation);
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            var state = new ReadState(streams, marker);
+            var state = new ReadState(streams, marker) { VersionsMustAscend = restoreUniqueVersions is not null };
             await foreach (var line in Lines(file, cancellation))
             {
                 state.LineNumber++;
@@ -174,7 +127,20 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
                     continue;
                 }
 
-                if (Read(line.Span, copy, state) != Row.Written)
+                var read = Read(line.Span, copy, state);
+                if (read == Row.VersionNotAscending)
+                {
+                    // End this COPY, so that the indexes can be built from what it wrote, and go on in another.
+                    await copy!.CompleteAsync(cancellation);
+                    await copy.DisposeAsync();
+                    copy = null;
+                    await restoreUniqueVersions!();
+                    copy = await BeginEventsAsync(connection!, cancellation);
+                    state.VersionsMustAscend = false;
+                    read = Read(line.Span, copy, state);
+                }
+
+                if (read != Row.Written)
                 {
                     continue;
                 }
@@ -210,6 +176,7 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
     {
         Surveyed,
         Written,
+        VersionNotAscending,
     }
 
     private sealed class ReadState(Dictionary<Guid, StreamSummary>? streams, byte[] marker)
@@ -222,11 +189,12 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
         public long Last { get; set; }
         public string? LastStreamType { get; set; }
         public string? LastTenantId { get; set; }
+        public bool VersionsMustAscend { get; set; }
     }
 
     /// <summary>
     /// Reads one line, checks it follows the last, sums up its stream, and writes its row to <paramref name="copy"/>
-    /// (when given).
+    /// (when given). Changes nothing when it answers <see cref="Row.VersionNotAscending"/>.
     /// </summary>
     private static Row Read(ReadOnlySpan<byte> line, BinaryCopyWriter? copy, ReadState state)
     {
@@ -245,6 +213,11 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
             ref var stream = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, logged.StreamId, out var known);
             if (known)
             {
+                if (state.VersionsMustAscend && logged.Version <= stream.Version)
+                {
+                    return Row.VersionNotAscending;
+                }
+
                 stream = stream with { Version = Math.Max(stream.Version, logged.Version), Timestamp = logged.RecordedAt };
             }
             else
