@@ -32,12 +32,12 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
 
     public async Task<ImportSummary> ImportAsync(string path, string importedBy, Action<long>? progress, CancellationToken cancellation)
     {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        string hash;
-        await using (var bytes = File.OpenRead(path))
-        {
-            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(bytes, cancellation));
-        }
+        // Every event's import header carries the file's hash, so it is needed before the first row: hash the file
+        // while Marten checks the schema (round trips to PostgreSQL), not after. Marten's failure, if any, comes first.
+        var migrating = store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var hashing = Task.Run(() => HashFile(path, cancellation), cancellation);
+        await Task.WhenAll(migrating, hashing);
+        var hash = await hashing;
 
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
@@ -79,6 +79,29 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
 
         await transaction.CommitAsync(cancellation);
         return new ImportSummary(events, streams.Count, last, hash);
+    }
+
+    /// <summary>The file's SHA-256, read in large blocks (the file can be gigabytes).</summary>
+    private static string HashFile(string path, CancellationToken cancellation)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            int read;
+            while ((read = file.Read(buffer)) > 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                sha256.AppendData(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Convert.ToHexStringLower(sha256.GetHashAndReset());
     }
 
     private record struct StreamSummary(string? Type, string? TenantId, long Version, DateTimeOffset Created, DateTimeOffset Timestamp);
