@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Data;
 using System.Text;
 using System.Text.Json;
 using Marten;
@@ -49,7 +48,12 @@ public sealed class EventLog(IDocumentStore store)
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
         await using var command = Select(connection, filter, limit is null ? null : limit + 1);
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellation);
+        // Without SequentialAccess each row is whole in Npgsql's buffer once ReadAsync returns, so its text is copied out
+        // as the UTF-8 bytes PostgreSQL sent, with no wait on the network: no string per value, nothing allocated per
+        // row, and an export's memory stays what it was at its first row however long the log (docs/benchmarks.md,
+        // figure 8). A row larger than Npgsql's buffer is read into a larger one of its own.
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        using var text = new TextColumns();
 
         if (ndjson)
         {
@@ -58,7 +62,7 @@ public sealed class EventLog(IDocumentStore store)
             await using var line = new Utf8JsonWriter(buffer);
             while (await reader.ReadAsync(cancellation))
             {
-                WriteEvent(line, reader);
+                WriteEvent(line, reader, text);
                 line.Flush();
                 line.Reset();
                 buffer.Write("\n"u8);
@@ -89,7 +93,7 @@ public sealed class EventLog(IDocumentStore store)
                 break;
             }
 
-            last = WriteEvent(json, reader);
+            last = WriteEvent(json, reader, text);
             written++;
         }
 
@@ -146,22 +150,22 @@ public sealed class EventLog(IDocumentStore store)
     }
 
     /// <summary>One event, every column, in the field order documented for exports; returns its sequence.</summary>
-    private static long WriteEvent(Utf8JsonWriter json, NpgsqlDataReader reader)
+    private static long WriteEvent(Utf8JsonWriter json, NpgsqlDataReader reader, TextColumns text)
     {
         var sequence = reader.GetInt64(0);
         json.WriteStartObject();
         json.WriteNumber("sequence", sequence);
         json.WriteString("id", reader.GetGuid(1));
         json.WriteString("streamId", reader.GetGuid(2));
-        WriteNullable(json, "streamType", reader, 3);
+        WriteNullable(json, "streamType", reader, 3, text);
         json.WriteNumber("version", reader.GetInt64(4));
-        json.WriteString("type", reader.GetString(5));
-        WriteNullable(json, "dotnetType", reader, 6);
+        json.WriteString("type", text.Of(reader, 5));
+        WriteNullable(json, "dotnetType", reader, 6, text);
         json.WriteString("recordedAt", reader.GetFieldValue<DateTimeOffset>(7));
-        WriteNullable(json, "tenantId", reader, 8);
-        WriteNullable(json, "user", reader, 9);
-        WriteNullable(json, "correlationId", reader, 10);
-        WriteNullable(json, "causationId", reader, 11);
+        WriteNullable(json, "tenantId", reader, 8, text);
+        WriteNullable(json, "user", reader, 9, text);
+        WriteNullable(json, "correlationId", reader, 10, text);
+        WriteNullable(json, "causationId", reader, 11, text);
         json.WritePropertyName("headers");
         if (reader.IsDBNull(12))
         {
@@ -169,16 +173,16 @@ public sealed class EventLog(IDocumentStore store)
         }
         else
         {
-            json.WriteRawValue(reader.GetString(12), skipInputValidation: true);
+            json.WriteRawValue(text.Of(reader, 12), skipInputValidation: true);
         }
 
         json.WritePropertyName("data");
-        json.WriteRawValue(reader.GetString(13), skipInputValidation: true);
+        json.WriteRawValue(text.Of(reader, 13), skipInputValidation: true);
         json.WriteEndObject();
         return sequence;
     }
 
-    private static void WriteNullable(Utf8JsonWriter json, string name, NpgsqlDataReader reader, int ordinal)
+    private static void WriteNullable(Utf8JsonWriter json, string name, NpgsqlDataReader reader, int ordinal, TextColumns text)
     {
         if (reader.IsDBNull(ordinal))
         {
@@ -186,8 +190,31 @@ public sealed class EventLog(IDocumentStore store)
         }
         else
         {
-            json.WriteString(name, reader.GetString(ordinal));
+            json.WriteString(name, text.Of(reader, ordinal));
         }
+    }
+
+    /// <summary>
+    /// A text column's UTF-8 bytes, copied out of Npgsql's row buffer into one array reused for every column of every
+    /// row: valid until the next column is asked for. (The writer escapes UTF-8 as it escapes the same text as a string.)
+    /// </summary>
+    private sealed class TextColumns : IDisposable
+    {
+        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(16 * 1024);
+
+        public ReadOnlySpan<byte> Of(NpgsqlDataReader reader, int ordinal)
+        {
+            var length = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
+            if (length > _bytes.Length)
+            {
+                ArrayPool<byte>.Shared.Return(_bytes);
+                _bytes = ArrayPool<byte>.Shared.Rent(length);
+            }
+
+            return _bytes.AsSpan(0, (int)reader.GetBytes(ordinal, 0, _bytes, 0, length));
+        }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_bytes);
     }
 }
 

@@ -198,6 +198,37 @@ public sealed class EventLogTests(AppFixture fixture) : ApiContext(fixture)
         lines.Select(line => JsonSerializer.Deserialize<LoggedEvent>(line, Json.Options)!.Sequence).ShouldBe([from, from + 1]);
     }
 
+    [Fact]
+    public async Task The_export_escapes_text_as_the_JSON_writer_escapes_it_and_keeps_payloads_as_PostgreSQL_writes_them()
+    {
+        // The export copies each text column's UTF-8 out of Npgsql's buffer; escaped, it must be what the writer makes of the
+        // same text as a string: non-ASCII, a pair of surrogates, quotes, HTML-sensitive and control characters.
+        var user = $"recorder-é😀\"\\<&'+\u0001\u2028-{Guid.NewGuid():N}";
+        var name = $"Организация 😀 \"quoted\" <&> {Guid.NewGuid():N}";
+        await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Fixture.TokenForUser(user, ClaimsLedger.Infrastructure.Auth.Roles.Recorder));
+            s.Post.Json(new ClaimsLedger.Organizations.Registering.RegisterOrganization(name, ["Pentagon"])).ToUrl("/api/organizations");
+            s.StatusCodeShouldBe(201);
+        });
+        await Given.ProjectionsCaughtUpAsync();
+
+        var result = await Host.Scenario(s =>
+        {
+            s.WithBearerToken(Auditor);
+            s.Get.Url("/api/events/export");
+            s.StatusCodeShouldBeOk();
+        });
+        var line = (await result.ReadAsTextAsync()).Split('\n').Single(line => line.Contains(JsonSerializer.Serialize(user), StringComparison.Ordinal));
+
+        line.ShouldContain($"\"user\":{JsonSerializer.Serialize(user)},");
+        var logged = JsonSerializer.Deserialize<LoggedEvent>(line, Json.Options)!;
+        logged.User.ShouldBe(user);
+        logged.Data.GetProperty("name").GetString().ShouldBe(name);
+        // The payload as PostgreSQL prints the jsonb: its text unescaped.
+        line.ShouldContain(name.Replace("\"", "\\\"", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("cursor=-1", "cursor")]
     [InlineData("cursor=abc", "cursor")]

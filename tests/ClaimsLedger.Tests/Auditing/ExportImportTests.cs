@@ -8,7 +8,9 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Shouldly;
+using Weasel.Core;
 using Wolverine;
 
 namespace ClaimsLedger.Tests.Auditing;
@@ -128,6 +130,250 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         }
 
         File.Delete(export);
+    }
+
+    [Fact]
+    public async Task An_import_run_as_the_owner_leaves_the_event_tables_indexes_and_keys_as_Marten_defines_them()
+    {
+        await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var before = await EventTableDefinitionsAsync(schema);
+        await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+
+        // The import built them again from the loaded rows, under their own names and definitions.
+        (await EventTableDefinitionsAsync(schema)).ShouldBe(before);
+        before.ShouldContain(definition => definition.StartsWith("pk_mt_events_stream_and_version CREATE UNIQUE INDEX", StringComparison.Ordinal));
+        var migration = await target.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateMigrationAsync();
+        var eventTables = migration.Deltas.Where(delta => delta.SchemaObject.Identifier.Name is "mt_events" or "mt_streams").ToList();
+        eventTables.Count.ShouldBe(2);
+        eventTables.ShouldAllBe(delta => delta.Difference == SchemaPatchDifference.None);
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task An_import_that_fails_half_way_leaves_the_store_empty_with_its_indexes_and_keys()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Given.SpeakerAsync($"Speaker {i}", await Given.OrganizationAsync($"Organization {i}"));
+        }
+
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
+        var middle = lines.Length / 2;
+        // Refused by the import itself (not an event), and by PostgreSQL alone (a payload that is not UTF-8, which the
+        // import hands over as the file's bytes).
+        var notJson = lines.Select((line, i) => i == middle ? line[..(line.Length / 2)] : line);
+        var notUtf8 = lines.Select((line, i) => i == middle ? line.Replace("\"data\":{", "\"data\":{\"x\":\"NOT-UTF-8\",", StringComparison.Ordinal) : line);
+
+        foreach (var (name, content) in new[] { ("not JSON", Bytes(notJson)), ("not UTF-8", Bytes(notUtf8, notUtf8: "NOT-UTF-8")) })
+        {
+            await File.WriteAllBytesAsync(export, content);
+            foreach (var asOwner in new[] { true, false })
+            {
+                var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+                await using var target = asOwner ? await AppFixture.StartAsOwnerAsync(schema) : await AppFixture.StartAsync(schema);
+                var before = await EventTableDefinitionsAsync(schema);
+                var refused = await Should.ThrowAsync<Exception>(() =>
+                    target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None));
+
+                var imported = asOwner ? "imported as the owner" : "imported as the runtime role";
+                if (name == "not JSON")
+                {
+                    refused.ShouldBeOfType<InvalidDataException>().Message.ShouldStartWith($"Line {middle + 1} is not an exported event: ", Case.Sensitive, imported);
+                }
+                else
+                {
+                    refused.ShouldBeOfType<PostgresException>().SqlState.ShouldBe(PostgresErrorCodes.CharacterNotInRepertoire, imported);
+                }
+
+                (await CountEventsAndStreamsAsync(schema)).ShouldBe(0, $"{name}, {imported}");
+                (await EventTableDefinitionsAsync(schema)).ShouldBe(before, $"{name}, {imported}");
+            }
+        }
+
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task A_file_repeating_a_streams_version_is_refused_by_PostgreSQL_as_a_row_by_row_copy_refuses_it()
+    {
+        var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
+        // The last event again, as the next sequence number: its stream and version are taken.
+        var last = System.Text.Json.Nodes.JsonNode.Parse(lines[^1])!.AsObject();
+        last["sequence"] = last["sequence"]!.GetValue<long>() + 1;
+        last["id"] = Guid.NewGuid();
+        await File.WriteAllLinesAsync(export, [.. lines, last.ToJsonString()]);
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var before = await EventTableDefinitionsAsync(schema);
+        var refused = await Should.ThrowAsync<PostgresException>(() =>
+            target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None));
+
+        // The import took the index off for its COPY; it puts it back before such an event, so PostgreSQL says what it
+        // said when the index stayed.
+        refused.SqlState.ShouldBe(PostgresErrorCodes.UniqueViolation);
+        refused.ConstraintName.ShouldBe("pk_mt_events_stream_and_version");
+        refused.MessageText.ShouldBe("duplicate key value violates unique constraint \"pk_mt_events_stream_and_version\"");
+        (await CountEventsAndStreamsAsync(schema)).ShouldBe(0);
+        (await EventTableDefinitionsAsync(schema)).ShouldBe(before);
+        cook.ShouldNotBe(Guid.Empty);
+        File.Delete(export);
+    }
+
+    [Fact]
+    public async Task Lines_written_otherwise_than_the_export_writes_them_import_as_the_same_events()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await Given.SpeakerAsync($"Speaker {i}", await Given.OrganizationAsync($"Organization {i}"));
+        }
+
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+        var lines = await File.ReadAllLinesAsync(export);
+        lines.Length.ShouldBeGreaterThanOrEqualTo(7, "one line for each way of writing it");
+
+        // The same events in JSON the export does not write: the import reads the export's own lines without the serializer,
+        // and hands every other line to it, so both ways must give the same rows.
+        var rewritten = lines.Select((line, i) =>
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            switch (i % 7)
+            {
+                case 0:
+                    return new System.Text.Json.Nodes.JsonObject(json.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
+                case 1:
+                    return line.Replace("\"sequence\":", "\"Sequence\":", StringComparison.Ordinal);
+                case 2:
+                    json["sequence"] = json["sequence"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return json.ToJsonString();
+                case 3:
+                    json["extra"] = true;
+                    return json.ToJsonString();
+                case 4:
+                    // The type with its first letter escaped.
+                    var type = json["type"]!.GetValue<string>();
+                    return line.Replace($"\"type\":\"{type}\"", $"\"type\":\"\\u{(int)type[0]:x4}{type[1..]}\"", StringComparison.Ordinal);
+                case 5:
+                    // An earlier import's header, which the import replaces.
+                    var headers = json["headers"] as System.Text.Json.Nodes.JsonObject ?? [];
+                    headers["import"] = new System.Text.Json.Nodes.JsonObject { ["by"] = "an earlier import" };
+                    json["headers"] = headers.DeepClone();
+                    return json.ToJsonString();
+                default:
+                    return " " + line.Replace("\":", "\": ", StringComparison.Ordinal) + " ";
+            }
+        });
+        var other = Path.GetTempFileName();
+        await File.WriteAllTextAsync(other, "\uFEFF" + string.Join("\r\n", rewritten) + "\r\n\r\n");
+
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var file in new[] { export, other })
+        {
+            var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+            await using var target = await AppFixture.StartAsOwnerAsync(schema);
+            (await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(file, "auditor-alice", null, CancellationToken.None))
+                .Events.ShouldBe(lines.Length);
+            rows.Add(await EventRowsAsync(schema));
+        }
+
+        rows[1].ShouldBe(rows[0]);
+        File.Delete(export);
+        File.Delete(other);
+    }
+
+    [Fact]
+    public async Task The_import_reads_every_line_the_export_writes_without_the_serializer_and_as_the_serializer_does()
+    {
+        await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+
+        foreach (var line in await File.ReadAllLinesAsync(export))
+        {
+            ReadsAsTheSerializerDoes(line);
+        }
+
+        File.Delete(export);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ExportJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static void ReadsAsTheSerializerDoes(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        ExportedEvent.TryRead(bytes, out var read).ShouldBeTrue(line);
+        var expected = System.Text.Json.JsonSerializer.Deserialize<ClaimsLedger.Auditing.LoggedEvent>(bytes, ExportJson)!;
+        (read.Sequence, read.Id, read.StreamId, read.Version, read.RecordedAt).ShouldBe((expected.Sequence, expected.Id, expected.StreamId, expected.Version, expected.RecordedAt));
+        (read.StreamType.AsString(null), read.Type.AsString(null), read.DotnetType.AsString(null), read.TenantId.AsString(null), read.User.AsString(null),
+            read.CorrelationId.AsString(null), read.CausationId.AsString(null))
+            .ShouldBe((expected.StreamType, expected.Type, expected.DotnetType, expected.TenantId, expected.User, expected.CorrelationId, expected.CausationId));
+        System.Text.Encoding.UTF8.GetString(read.Data).ShouldBe(expected.Data.GetRawText());
+        System.Text.Encoding.UTF8.GetString(read.Headers).ShouldBe(expected.Headers?.GetRawText() ?? "");
+        read.HeadersHaveProperties.ShouldBe(expected.Headers?.EnumerateObject().Any() ?? false);
+    }
+
+    /// <summary>The lines as a file's bytes, with <paramref name="notUtf8"/> replaced by a byte that no UTF-8 text has.</summary>
+    private static byte[] Bytes(IEnumerable<string> lines, string? notUtf8 = null)
+    {
+        var text = string.Join('\n', lines) + "\n";
+        return notUtf8 is null
+            ? System.Text.Encoding.UTF8.GetBytes(text)
+            : [.. text.Split(notUtf8).SelectMany((part, i) => i == 0 ? System.Text.Encoding.UTF8.GetBytes(part) : [0xFF, .. System.Text.Encoding.UTF8.GetBytes(part)])];
+    }
+
+    /// <summary>Every index and constraint of the event tables, by name, with PostgreSQL's definition of it.</summary>
+    private static async Task<IReadOnlyList<string>> EventTableDefinitionsAsync(string schema) =>
+        await QueryAsync(
+            $"""
+            select x.relname || ' ' || pg_get_indexdef(x.oid) from pg_index i join pg_class x on x.oid = i.indexrelid
+            where i.indrelid in ('{schema}.mt_events'::regclass, '{schema}.mt_streams'::regclass)
+            union all
+            select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
+            where conrelid in ('{schema}.mt_events'::regclass, '{schema}.mt_streams'::regclass)
+            order by 1
+            """);
+
+    private static async Task<long> CountEventsAndStreamsAsync(string schema) =>
+        long.Parse((await QueryAsync($"select (select count(*) from {schema}.mt_events) + (select count(*) from {schema}.mt_streams)"))[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Every column of every event and stream, but the import's time and the file's hash, in sequence order.</summary>
+    private static async Task<IReadOnlyList<string>> EventRowsAsync(string schema) =>
+        [
+            .. await QueryAsync(
+                $"""
+                select concat_ws(' | ', seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id,
+                                 causation_id, headers - 'import', headers -> 'import' ->> 'by', user_name, is_archived)
+                from {schema}.mt_events order by seq_id
+                """),
+            .. await QueryAsync(
+                $"select concat_ws(' | ', id, type, version, timestamp, created, tenant_id, is_archived) from {schema}.mt_streams order by id"),
+        ];
+
+    private static async Task<IReadOnlyList<string>> QueryAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(AppFixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetValue(0).ToString()!);
+        }
+
+        return rows;
     }
 
     /// <summary>The whole log, as an auditor downloads it, in a temporary file.</summary>

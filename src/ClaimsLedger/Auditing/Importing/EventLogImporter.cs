@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using ClaimsLedger.Infrastructure;
 using Marten;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ClaimsLedger.Auditing.Importing;
 
@@ -23,16 +23,21 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
 {
     public const string ImportHeader = "import";
 
+    private const string EventColumns =
+        "seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, user_name, is_archived";
+
+    private const string StreamColumns = "id, type, version, timestamp, created, tenant_id, is_archived";
+
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
     public async Task<ImportSummary> ImportAsync(string path, string importedBy, Action<long>? progress, CancellationToken cancellation)
     {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        string hash;
-        await using (var bytes = File.OpenRead(path))
-        {
-            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(bytes, cancellation));
-        }
+        // Every event's import header carries the file's hash, so it is needed before the first row: hash the file
+        // while Marten checks the schema (round trips to PostgreSQL), not after. Marten's failure, if any, comes first.
+        var migrating = store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var hashing = Task.Run(() => HashFile(path, cancellation), cancellation);
+        await Task.WhenAll(migrating, hashing);
+        var hash = await hashing;
 
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellation);
@@ -45,16 +50,17 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
             }
         }
 
-        var marker = JsonSerializer.Serialize(new { by = importedBy, at = clock.Now, fileSha256 = hash });
+        var marker = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { by = importedBy, at = clock.Now, fileSha256 = hash }));
         var streams = new Dictionary<Guid, StreamSummary>();
         long events, last;
-        // A failed import rolls the keys' removal back with everything else.
-        if (await DropStreamKeysAsync(connection, transaction, cancellation) is { } streamKeys)
+        // A failed import rolls the lifting back with everything else.
+        if (await LiftedIndexes.LiftAsync(connection, transaction, Schema, cancellation) is { } lifted)
         {
             // One pass: the events go in first and the streams are summed up on the way.
-            (events, last) = await WriteEventsAsync(connection, path, marker, streams, progress, cancellation);
+            (events, last) = await WriteEventsAsync(connection, path, marker, streams, progress, cancellation,
+                restoreUniqueVersions: () => lifted.RestoreEventIndexesAsync(connection, transaction, cancellation));
             await WriteStreamsAsync(connection, streams, cancellation);
-            await RestoreStreamKeysAsync(connection, transaction, streamKeys, cancellation);
+            await lifted.RestoreAsync(connection, transaction, cancellation);
         }
         else
         {
@@ -75,73 +81,45 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
         return new ImportSummary(events, streams.Count, last, hash);
     }
 
-    /// <summary>
-    /// Takes the events' foreign key to their streams off for the COPY (<see cref="RestoreStreamKeysAsync"/> puts it
-    /// back, with its own definition): PostgreSQL then checks every event's stream in one join instead of one
-    /// trigger call and one index probe per row, which was most of the database's time in an import
-    /// (docs/benchmarks.md, figure 2). This is PostgreSQL's own advice for populating a table; inside the import's
-    /// transaction nothing else sees the table without its key. Only the table's owner may do this: run as
-    /// another role (the service's runtime role), the import keeps the key (null) and PostgreSQL checks it row by row.
-    /// </summary>
-    private async Task<IReadOnlyList<(string Name, string Definition)>?> DropStreamKeysAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellation)
+    /// <summary>The file's SHA-256, read in large blocks (the file can be gigabytes).</summary>
+    private static string HashFile(string path, CancellationToken cancellation)
     {
-        var keys = new List<(string Name, string Definition)>();
-        await using (var find = new NpgsqlCommand(
-            """
-            select conname, pg_get_constraintdef(oid), pg_has_role((select relowner from pg_class where oid = conrelid), 'MEMBER')
-            from pg_constraint where conrelid = @events::regclass and contype = 'f'
-            """, connection, transaction))
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            find.Parameters.AddWithValue("events", $"{Schema}.mt_events");
-            await using var reader = await find.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
+            int read;
+            while ((read = file.Read(buffer)) > 0)
             {
-                if (!reader.GetBoolean(2))
-                {
-                    return null;
-                }
-
-                keys.Add((reader.GetString(0), reader.GetString(1)));
+                cancellation.ThrowIfCancellationRequested();
+                sha256.AppendData(buffer, 0, read);
             }
         }
-
-        foreach (var (name, _) in keys)
+        finally
         {
-            await using var drop = new NpgsqlCommand($"alter table {Schema}.mt_events drop constraint \"{name}\"", connection, transaction);
-            await drop.ExecuteNonQueryAsync(cancellation);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return keys;
+        return Convert.ToHexStringLower(sha256.GetHashAndReset());
     }
 
-    /// <summary>Adds the keys back; PostgreSQL validates every imported event against them as it does.</summary>
-    private async Task RestoreStreamKeysAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(string Name, string Definition)> keys, CancellationToken cancellation)
-    {
-        foreach (var (name, definition) in keys)
-        {
-            await using var add = new NpgsqlCommand($"alter table {Schema}.mt_events add constraint \"{name}\" {definition}", connection, transaction);
-            await add.ExecuteNonQueryAsync(cancellation);
-        }
-    }
-
-    private sealed record StreamSummary(string? Type, string? TenantId, long Version, DateTimeOffset Created, DateTimeOffset Timestamp);
+    private record struct StreamSummary(string? Type, string? TenantId, long Version, DateTimeOffset Created, DateTimeOffset Timestamp);
 
     private async Task WriteStreamsAsync(NpgsqlConnection connection, Dictionary<Guid, StreamSummary> streams, CancellationToken cancellation)
     {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"copy {Schema}.mt_streams (id, type, version, timestamp, created, tenant_id, is_archived) from stdin (format binary)", cancellation);
+        await using var copy = await BinaryCopyWriter.BeginAsync(connection, $"{Schema}.mt_streams", StreamColumns, cancellation);
         foreach (var (id, stream) in streams)
         {
-            await copy.StartRowAsync(cancellation);
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellation);
-            await WriteNullableAsync(copy, stream.Type, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(stream.Version, NpgsqlDbType.Bigint, cancellation);
-            await copy.WriteAsync(stream.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            await copy.WriteAsync(stream.Created.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            await copy.WriteAsync(stream.TenantId ?? "*DEFAULT*", NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(false, NpgsqlDbType.Boolean, cancellation);
+            copy.StartRow(7);
+            copy.WriteUuid(id);
+            copy.WriteText(stream.Type);
+            copy.WriteBigint(stream.Version);
+            copy.WriteTimestampTz(stream.Timestamp);
+            copy.WriteTimestampTz(stream.Created);
+            copy.WriteText(stream.TenantId ?? "*DEFAULT*");
+            copy.WriteBoolean(false);
+            await copy.FlushIfFullAsync(cancellation);
         }
 
         await copy.CompleteAsync(cancellation);
@@ -151,80 +129,183 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
     /// Every event, in file order, through binary COPY (constant memory but for one summary per stream), checking
     /// that sequences ascend and summing up each stream into <paramref name="streams"/> when it is given. Without a
     /// <paramref name="connection"/>, only reads: the survey that comes first when the streams must go in first.
+    /// When the events' indexes were lifted, <paramref name="restoreUniqueVersions"/> puts them back before the first event
+    /// whose version does not follow its stream's last one (no export has one), so that an event repeating a stream's
+    /// version is refused by PostgreSQL as it is copied, with the same error as when the indexes stayed.
     /// </summary>
     private async Task<(long Events, long Last)> WriteEventsAsync(
-        NpgsqlConnection? connection, string path, string marker, Dictionary<Guid, StreamSummary>? streams, Action<long>? progress, CancellationToken cancellation)
+        NpgsqlConnection? connection, string path, byte[] marker, Dictionary<Guid, StreamSummary>? streams, Action<long>? progress,
+        CancellationToken cancellation, Func<Task>? restoreUniqueVersions = null)
     {
-        await using var copy = connection is null ? null : await connection.BeginBinaryImportAsync(
-            $"""
-            copy {Schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type,
-                                     correlation_id, causation_id, headers, user_name, is_archived) from stdin (format binary)
-            """, cancellation);
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        long events = 0, last = 0;
-        var lineNumber = 0;
-        var headers = new ArrayBufferWriter<byte>(1024);
-        await foreach (var line in Lines(file, cancellation))
+        var copy = connection is null ? null : await BeginEventsAsync(connection, cancellation);
+        try
         {
-            lineNumber++;
-            if (line.IsEmpty)
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            var state = new ReadState(streams, marker) { VersionsMustAscend = restoreUniqueVersions is not null };
+            await foreach (var line in Lines(file, cancellation))
             {
-                continue;
+                state.LineNumber++;
+                if (line.IsEmpty)
+                {
+                    continue;
+                }
+
+                var read = Read(line.Span, copy, state);
+                if (read == Row.VersionNotAscending)
+                {
+                    // End this COPY, so that the indexes can be built from what it wrote, and go on in another.
+                    await copy!.CompleteAsync(cancellation);
+                    await copy.DisposeAsync();
+                    copy = null;
+                    await restoreUniqueVersions!();
+                    copy = await BeginEventsAsync(connection!, cancellation);
+                    state.VersionsMustAscend = false;
+                    read = Read(line.Span, copy, state);
+                }
+
+                if (read != Row.Written)
+                {
+                    continue;
+                }
+
+                await copy!.FlushIfFullAsync(cancellation);
+                if (state.Events % 10_000 == 0)
+                {
+                    progress?.Invoke(state.Events);
+                }
             }
 
-            var logged = Parse(line.Span, lineNumber);
-            if (logged.Sequence <= last)
+            if (copy is not null)
             {
-                throw new InvalidDataException($"Line {lineNumber}: sequence {logged.Sequence} does not follow {last}; an export is in sequence order.");
+                await copy.CompleteAsync(cancellation);
             }
 
-            if (streams is not null)
+            progress?.Invoke(state.Events);
+            return (state.Events, state.Last);
+        }
+        finally
+        {
+            if (copy is not null)
             {
-                streams[logged.StreamId] = streams.TryGetValue(logged.StreamId, out var known)
-                    ? known with { Version = Math.Max(known.Version, logged.Version), Timestamp = logged.RecordedAt }
-                    : new StreamSummary(logged.StreamType, logged.TenantId, logged.Version, logged.RecordedAt, logged.RecordedAt);
+                await copy.DisposeAsync();
             }
+        }
+    }
 
-            last = logged.Sequence;
-            if (copy is null)
+    private Task<BinaryCopyWriter> BeginEventsAsync(NpgsqlConnection connection, CancellationToken cancellation) =>
+        BinaryCopyWriter.BeginAsync(connection, $"{Schema}.mt_events", EventColumns, cancellation);
+
+    private enum Row
+    {
+        Surveyed,
+        Written,
+        VersionNotAscending,
+    }
+
+    private sealed class ReadState(Dictionary<Guid, StreamSummary>? streams, byte[] marker)
+    {
+        public Dictionary<Guid, StreamSummary>? Streams { get; } = streams;
+        public byte[] Marker { get; } = marker;
+        public ArrayBufferWriter<byte> Headers { get; } = new(1024);
+        public int LineNumber { get; set; }
+        public long Events { get; set; }
+        public long Last { get; set; }
+        public string? LastStreamType { get; set; }
+        public string? LastTenantId { get; set; }
+        public bool VersionsMustAscend { get; set; }
+    }
+
+    /// <summary>
+    /// Reads one line, checks it follows the last, sums up its stream, and writes its row to <paramref name="copy"/>
+    /// (when given). Changes nothing when it answers <see cref="Row.VersionNotAscending"/>.
+    /// </summary>
+    private static Row Read(ReadOnlySpan<byte> line, BinaryCopyWriter? copy, ReadState state)
+    {
+        if (!ExportedEvent.TryRead(line, out var logged))
+        {
+            logged = ExportedEvent.Of(Parse(line, state.LineNumber));
+        }
+
+        if (logged.Sequence <= state.Last)
+        {
+            throw new InvalidDataException($"Line {state.LineNumber}: sequence {logged.Sequence} does not follow {state.Last}; an export is in sequence order.");
+        }
+
+        if (state.Streams is { } streams)
+        {
+            ref var stream = ref CollectionsMarshal.GetValueRefOrAddDefault(streams, logged.StreamId, out var known);
+            if (known)
             {
-                continue;
+                if (state.VersionsMustAscend && logged.Version <= stream.Version)
+                {
+                    return Row.VersionNotAscending;
+                }
+
+                stream = stream with { Version = Math.Max(stream.Version, logged.Version), Timestamp = logged.RecordedAt };
             }
-
-            await copy.StartRowAsync(cancellation);
-            await copy.WriteAsync(logged.Sequence, NpgsqlDbType.Bigint, cancellation);
-            await copy.WriteAsync(logged.Id, NpgsqlDbType.Uuid, cancellation);
-            await copy.WriteAsync(logged.StreamId, NpgsqlDbType.Uuid, cancellation);
-            await copy.WriteAsync(logged.Version, NpgsqlDbType.Bigint, cancellation);
-            // The payload's own UTF-8 bytes, as the file has them: no text decoding and re-encoding on the way.
-            await copy.WriteAsync(new ReadOnlyMemory<byte>(JsonMarshal.GetRawUtf8Value(logged.Data).ToArray()), NpgsqlDbType.Jsonb, cancellation);
-            await copy.WriteAsync(logged.Type, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(logged.RecordedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellation);
-            await copy.WriteAsync(logged.TenantId ?? "*DEFAULT*", NpgsqlDbType.Varchar, cancellation);
-            await WriteNullableAsync(copy, logged.DotnetType, NpgsqlDbType.Varchar, cancellation);
-            await WriteNullableAsync(copy, logged.CorrelationId, NpgsqlDbType.Varchar, cancellation);
-            await WriteNullableAsync(copy, logged.CausationId, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(WithImportHeader(logged.Headers, marker, headers), NpgsqlDbType.Jsonb, cancellation);
-            await WriteNullableAsync(copy, logged.User, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(false, NpgsqlDbType.Boolean, cancellation);
-
-            if (++events % 10_000 == 0)
+            else
             {
-                progress?.Invoke(events);
+                state.LastStreamType = logged.StreamType.AsString(state.LastStreamType);
+                state.LastTenantId = logged.TenantId.AsString(state.LastTenantId);
+                stream = new StreamSummary(state.LastStreamType, state.LastTenantId, logged.Version, logged.RecordedAt, logged.RecordedAt);
             }
         }
 
-        if (copy is not null)
+        state.Last = logged.Sequence;
+        if (copy is null)
         {
-            await copy.CompleteAsync(cancellation);
+            return Row.Surveyed;
         }
 
-        progress?.Invoke(events);
-        return (events, last);
+        copy.StartRow(14);
+        copy.WriteBigint(logged.Sequence);
+        copy.WriteUuid(logged.Id);
+        copy.WriteUuid(logged.StreamId);
+        copy.WriteBigint(logged.Version);
+        // The payload's own UTF-8 bytes, as the file has them: no text decoding and re-encoding on the way.
+        copy.WriteJsonb(logged.Logged is { } parsed ? JsonMarshal.GetRawUtf8Value(parsed.Data) : logged.Data);
+        logged.Type.WriteTo(copy);
+        copy.WriteTimestampTz(logged.RecordedAt);
+        if (logged.TenantId.IsNull)
+        {
+            copy.WriteText("*DEFAULT*"u8);
+        }
+        else
+        {
+            logged.TenantId.WriteTo(copy);
+        }
+
+        logged.DotnetType.WriteTo(copy);
+        logged.CorrelationId.WriteTo(copy);
+        logged.CausationId.WriteTo(copy);
+        WriteHeaders(copy, logged, state);
+        logged.User.WriteTo(copy);
+        copy.WriteBoolean(false);
+        state.Events++;
+        return Row.Written;
+    }
+
+    /// <summary>The event's own headers with the import marker added (replacing an earlier import's).</summary>
+    private static void WriteHeaders(BinaryCopyWriter copy, scoped in ExportedEvent logged, ReadState state)
+    {
+        if (logged.Logged is { } parsed)
+        {
+            copy.WriteJsonb(WithImportHeader(parsed.Headers, state.Marker, state.Headers).Span);
+        }
+        else if (logged.Headers.IsEmpty)
+        {
+            copy.WriteJsonb("{\"import\":"u8, state.Marker, "}"u8);
+        }
+        else
+        {
+            // The object's JSON up to its closing brace, then the marker: see ExportedEvent.ReadHeaders for why this is
+            // the same jsonb as the object re-written without an earlier import header.
+            copy.WriteJsonb(logged.Headers[..^1], logged.HeadersHaveProperties ? ",\"import\":"u8 : "\"import\":"u8, state.Marker, "}"u8);
+        }
     }
 
     /// <summary>The event's own headers with the import marker added (replacing an earlier import's), as UTF-8 JSON.</summary>
-    private static ReadOnlyMemory<byte> WithImportHeader(JsonElement? original, string marker, ArrayBufferWriter<byte> buffer)
+    private static ReadOnlyMemory<byte> WithImportHeader(JsonElement? original, byte[] marker, ArrayBufferWriter<byte> buffer)
     {
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -322,7 +403,4 @@ public sealed class EventLogImporter(IDocumentStore store, LedgerClock clock)
     }
 
     private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web);
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken cancellation) =>
-        value is null ? copy.WriteNullAsync(cancellation) : copy.WriteAsync(value, type, cancellation);
 }
