@@ -13,6 +13,7 @@ using ClaimsLedger.Statements;
 using ClaimsLedger.Topics;
 using ClaimsLedger.Ingestion;
 using JasperFx;
+using Microsoft.Extensions.Configuration;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
@@ -128,7 +129,8 @@ internal sealed class BigLog : IAsyncDisposable
     /// <summary>The service's store settings (Infrastructure/Storage.cs, minus Wolverine): every projection and the ledger subscription.</summary>
     public static DocumentStore CreateStore(string connection) => DocumentStore.For(options =>
     {
-        options.Connection(connection);
+        // Prepared as the service's connections are (Infrastructure/DatabasePreparedStatements.cs).
+        options.Connection(DatabasePreparedStatements.Apply(connection, new ConfigurationBuilder().Build()));
         options.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.None;
         Storage.UseLedgerEventConventions(options);

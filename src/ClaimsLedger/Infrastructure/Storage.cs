@@ -81,7 +81,7 @@ public static class Storage
                 // stays unset): that timeout is what bounds the wait.
                 options.Events.UseAdvisoryLockTransaction = false;
 
-                AddEverySlice(options);
+                AddEverySlice(options, configuration.GetValue(Statements.Configuration.HistoryBatchSizeKey, Statements.Configuration.DefaultHistoryBatchSize));
                 return options;
             })
             .IntegrateWithWolverine(integration =>
@@ -110,15 +110,24 @@ public static class Storage
         options.Projections.RebuildErrors.SkipApplyErrors = false;
     }
 
-    /// <summary>Every slice's events, projections and documents, and the ledger's subscription.</summary>
-    public static void AddEverySlice(StoreOptions options)
+    /// <summary>
+    /// Every slice's events, projections and documents, and the ledger's subscription. <paramref name="historyBatchSize"/>:
+    /// events per page of the History composite (<see cref="Statements.Configuration.HistoryBatchSizeKey"/>).
+    /// </summary>
+    public static void AddEverySlice(StoreOptions options, int historyBatchSize = Statements.Configuration.DefaultHistoryBatchSize)
     {
+        if (historyBatchSize < 1)
+        {
+            throw new InvalidOperationException(
+                $"{Statements.Configuration.HistoryBatchSizeKey} is a number of events per page, 1 or more; it is {historyBatchSize}.");
+        }
+
         options.AddOrganizations();
         options.AddSpeakers();
         options.AddTopics();
         options.AddRatingScales();
         options.AddClaims();
-        options.AddStatements();
+        options.AddStatements(historyBatchSize);
         options.AddSearch();
         options.AddPositions();
         options.AddIngestion();

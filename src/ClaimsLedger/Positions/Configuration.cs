@@ -6,6 +6,8 @@ namespace ClaimsLedger.Positions;
 
 public static class Configuration
 {
+    public const string CurrentEntriesIndexName = "mt_doc_timelinerevision_idx_current_entries";
+
     /// <summary>
     /// Timelines are second-stage members of the async "History" composite (see Statements): they fold
     /// each statement's history, as Marten hands it over for that exact point of the log, into per
@@ -24,7 +26,13 @@ public static class Configuration
         options.Schema.For<TimelineRevision>()
             .Duplicate(revision => revision.TimelineId)
             .Duplicate(revision => revision.KnownFrom)
-            .Duplicate(revision => revision.KnownUntil);
+            .Duplicate(revision => revision.KnownUntil)
+            // The revisions in force are a timeline's current entries: read in stated order, straight off this index.
+            .Index([revision => revision.TimelineId, revision => revision.StatedOrder], index =>
+            {
+                index.Name = CurrentEntriesIndexName;
+                index.Predicate = "known_until is null";
+            });
         return options;
     }
 }

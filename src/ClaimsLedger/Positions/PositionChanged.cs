@@ -32,21 +32,22 @@ public sealed record PositionChanged(
     string Timeline)
 {
     /// <summary>
-    /// The change between a timeline before and after some statements moved on it, if its position changed: a first
-    /// position, or another rung. A new current statement on the same rung, or a timeline left with no standing
+    /// The change between a timeline's entries before and after some statements moved on it, if its position changed: a
+    /// first position, or another rung. A new current statement on the same rung, or a timeline left with no standing
     /// statement, is no change of position. The rating is the timeline's own rating of the shift into the new current
     /// statement when that shift starts from the previous position; otherwise (the previous current statement was
     /// retracted, withdrawn or re-assessed) the Flip rule applied to the two rungs alone.
     /// </summary>
-    public static PositionChanged? Between(PositionTimeline? before, PositionTimeline after, TopicDetails topic, DateTimeOffset recordedAt)
+    public static PositionChanged? Between(
+        ActorRef actor, IReadOnlyList<TimelineEntry> before, IReadOnlyList<TimelineEntry> after, TopicDetails topic, DateTimeOffset recordedAt)
     {
-        var now = PositionTimelineView.Of(after.Actor, topic, after.Entries);
+        var now = PositionTimelineView.Of(actor, topic, after);
         if (now.Current is not { } current)
         {
             return null;
         }
 
-        var was = before is null ? null : PositionTimelineView.Of(before.Actor, topic, before.Entries).Current;
+        var was = before.Count == 0 ? null : PositionTimelineView.Of(actor, topic, before).Current;
         if (was is not null && was.Stance.Key == current.Stance.Key)
         {
             return null;
@@ -61,8 +62,8 @@ public sealed record PositionChanged(
                 : FlipRule.Rate(was.Stance.Rank, current.Stance.Rank, 0, topic.Ladder.Span);
         }
 
-        var kind = after.Actor.Kind == ActorKind.Speaker ? "speakers" : "organizations";
-        return new PositionChanged(after.Actor, topic.Id, topic.Title, was?.Stance, current.Stance, current.StatementId, current.StatedAt, rating, recordedAt,
-            $"/api/positions/{kind}/{after.Actor.Id}/topics/{topic.Id}");
+        var kind = actor.Kind == ActorKind.Speaker ? "speakers" : "organizations";
+        return new PositionChanged(actor, topic.Id, topic.Title, was?.Stance, current.Stance, current.StatementId, current.StatedAt, rating, recordedAt,
+            $"/api/positions/{kind}/{actor.Id}/topics/{topic.Id}");
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Linq.Expressions;
 using ClaimsLedger.Infrastructure;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Statements.GettingDetails;
@@ -43,73 +45,119 @@ public sealed record TimelineEntry(
         var byRecorded = left.RecordedAt.CompareTo(right.RecordedAt);
         return byRecorded != 0 ? byRecorded : left.StatementId.CompareTo(right.StatementId);
     }
+
+    /// <summary>
+    /// <see cref="StatedOrder"/> as text that sorts the same way (ordinal), so PostgreSQL can keep a timeline's
+    /// entries in order in an index: the stated period's start and end, the recorded time (UTC ticks, fixed
+    /// width), then the statement id, whose "N" form sorts as <see cref="Guid.CompareTo(Guid)"/> does.
+    /// </summary>
+    public string StatedOrderKey() => string.Create(CultureInfo.InvariantCulture,
+        $"{StatedAt.Start.UtcTicks:D19}{StatedAt.End.UtcTicks:D19}{RecordedAt.UtcTicks:D19}{StatementId:N}");
 }
 
-/// <summary>
-/// The assessed statements of one actor on one topic, kept in stated-time order however late
-/// they were recorded. Shifts and the current position are derived from these entries when read.
-/// </summary>
-public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, IReadOnlyList<TimelineEntry> Entries)
+/// <summary>The entries of one timeline, as a list kept in stated order.</summary>
+public static class TimelineEntries
 {
-    public long Version { get; set; }
-
-    /// <summary>Puts the statement's current state in its place, or takes it out when it no longer belongs here.</summary>
-    public static PositionTimeline? Place(PositionTimeline? timeline, string id, StatementHistory history)
+    /// <summary>
+    /// Puts the statement's current state in its place among <paramref name="entries"/> (stated order), or takes it out
+    /// when it no longer belongs on the timeline of <paramref name="key"/>: pure, the same rule the stored entries follow.
+    /// </summary>
+    public static IReadOnlyList<TimelineEntry> Place(IReadOnlyList<TimelineEntry> entries, TimelineKey key, StatementHistory history)
     {
-        var key = TimelineKey.Parse(id);
-        var statement = history.Current;
-        var actor = ActorRef.Of(statement.Attribution).FirstOrDefault(candidate => candidate.Kind == key.Kind && candidate.Id == key.ActorId);
-        var entry = actor is null ? null : TimelineEntry.From(statement, key.TopicId);
-
-        var entries = (timeline?.Entries ?? []).Where(existing => existing.StatementId != statement.Id).ToList();
+        var entry = Actor.SpeaksFor(history.Current.Attribution, key) ? TimelineEntry.From(history.Current, key.TopicId) : null;
+        var placed = entries.Where(existing => existing.StatementId != history.Id).ToList();
         if (entry is not null)
         {
-            entries.Add(entry);
-            entries.Sort(TimelineEntry.StatedOrder);
+            var at = placed.BinarySearch(entry, Comparer<TimelineEntry>.Create(TimelineEntry.StatedOrder));
+            placed.Insert(at < 0 ? ~at : at, entry);
         }
 
-        if (entries.Count == 0)
-        {
-            // An empty timeline is no timeline: deleting it keeps a rebuild (which never creates it)
-            // identical to the live view.
-            return null;
-        }
-
-        return (timeline ?? new PositionTimeline(id, actor!, key.TopicId, [])) with
-        {
-            Actor = actor ?? timeline!.Actor,
-            Entries = entries,
-        };
+        return placed;
     }
 }
 
 /// <summary>
-/// Stage 2 of the positions projection: the timelines. Each move a batch makes to a timeline's position is
+/// That an actor has a timeline on a topic: whose, on what, and the actor's name as its latest statement there gave it.
+/// The entries are not kept here but one row each, as the timeline's revisions in force (<see cref="TimelineRevision"/>
+/// with no <c>KnownUntil</c>): a change to one statement then writes that statement's rows, not the whole timeline again.
+/// A timeline exists once any statement has been on it; it lists only while it has entries.
+/// </summary>
+/// <param name="Id">The timeline's key (<see cref="TimelineKey"/>).</param>
+/// <param name="Actor">Whose timeline, named as the latest statement on it names them.</param>
+/// <param name="TopicId">On which topic.</param>
+/// <param name="NamedAt">When the state that gave <see cref="ActorRef.Name"/> was recorded; with <paramref name="NamedBy"/>,
+/// the latest wins, whatever order the updates arrive in, so a rebuild names the actor as the live view did.</param>
+/// <param name="NamedBy">The statement that gave the name.</param>
+public sealed record PositionTimeline(string Id, ActorRef Actor, Guid TopicId, DateTimeOffset NamedAt, Guid NamedBy)
+{
+    public long Version { get; set; }
+
+    /// <summary>The timeline once this statement's history is known: started, or renamed by a later statement on it.</summary>
+    public static PositionTimeline? Touch(PositionTimeline? timeline, string id, StatementHistory history)
+    {
+        var key = TimelineKey.Parse(id);
+        (ActorRef Actor, DateTimeOffset At)? latest = null;
+        for (var index = history.States.Count - 1; index >= 0 && latest is null; index--)
+        {
+            var state = history.States[index];
+            if (TimelineEntry.From(state.Details, key.TopicId) is not null
+                && ActorRef.Of(state.Details.Attribution).FirstOrDefault(actor => actor.Kind == key.Kind && actor.Id == key.ActorId) is { } actor)
+            {
+                latest = (actor, state.KnownFrom);
+            }
+        }
+
+        if (latest is not { } named)
+        {
+            return timeline;
+        }
+
+        if (timeline is not null && (timeline.NamedAt, timeline.NamedBy).CompareTo((named.At, history.Id)) >= 0)
+        {
+            return timeline;
+        }
+
+        return new PositionTimeline(id, named.Actor, key.TopicId, named.At, history.Id) { Version = timeline?.Version ?? 0 };
+    }
+
+    /// <summary>
+    /// The entries in force, in stated order: one indexed range of the revisions with no end
+    /// (<c>(timeline_id, stated_order) where known_until is null</c>).
+    /// </summary>
+    public static async Task<IReadOnlyList<TimelineEntry>> EntriesAsync(IQuerySession session, string id, CancellationToken cancellation) =>
+        await session.Query<TimelineRevision>().Where(InForceOn(id)).OrderBy(revision => revision.StatedOrder).Select(revision => revision.Entry)
+            .ToListAsync(cancellation);
+
+    /// <summary>The revisions in force on timeline <paramref name="id"/>: its current entries.</summary>
+    public static Expression<Func<TimelineRevision, bool>> InForceOn(string id) =>
+        revision => revision.TimelineId == id && revision.KnownUntil == null;
+}
+
+/// <summary>
+/// Stage 2 of the positions projection: which timelines there are. Each move a batch makes to a timeline's position is
 /// published as <see cref="PositionChanged"/>.
 /// </summary>
 public sealed partial class PositionTimelineProjection : MultiStreamProjection<PositionTimeline, string>
 {
     public PositionTimelineProjection()
     {
-        // Keep the timelines a page touched for the next pages (only once the page committed), instead of
-        // reading every one back from PostgreSQL on each page: a timeline is touched by many pages.
         Options.CacheLimitPerTenant = 10_000;
         Identities<Updated<StatementHistory>>(updated => [.. updated.Entity.Timelines().Select(key => key.ToString())]);
     }
 
     public override PositionTimeline? Evolve(PositionTimeline? snapshot, string id, IEvent e) =>
-        e.Data is Updated<StatementHistory> updated ? PositionTimeline.Place(snapshot, id, updated.Entity) : snapshot;
+        e.Data is Updated<StatementHistory> updated ? PositionTimeline.Touch(snapshot, id, updated.Entity) : snapshot;
 
     /// <summary>
     /// Publishes <see cref="PositionChanged"/> for each move of the timeline's position in this batch. Marten calls this
     /// only while the daemon runs continuously (never in a rebuild or replay, composite stages included), and hands the
     /// messages to Wolverine's outbox, which sends them once the batch has committed: a rolled-back batch announces
-    /// nothing. The position before the batch is the timeline as committed, read apart from the batch's own uncommitted
-    /// writes; the daemon builds and commits one batch at a time, so that is exactly the state this batch started from.
-    /// From there the batch's statement updates are placed again one by one, in recorded order, through the same pure
-    /// <see cref="PositionTimeline.Place"/> as <see cref="Evolve"/>, so several statements taken in one batch still
-    /// announce each move they made. A replay over events the view already holds (the resume after a rebuild)
-    /// therefore finds nothing moved and announces nothing again.
+    /// nothing. The entries before the batch are the timeline's revisions in force as committed, read apart from the
+    /// batch's own uncommitted writes; the daemon builds and commits one batch at a time, so that is exactly the state
+    /// this batch started from. From there the batch's statement updates are placed again one by one, in recorded order,
+    /// through the same pure <see cref="TimelineEntries.Place"/> the revisions follow, so several statements taken in one
+    /// batch still announce each move they made. A replay over events the view already holds (the resume after a
+    /// rebuild) therefore finds nothing moved and announces nothing again.
     /// </summary>
     public override async ValueTask RaiseSideEffects(IDocumentOperations operations, string id, IEventSlice<PositionTimeline> slice)
     {
@@ -122,26 +170,25 @@ public sealed partial class PositionTimelineProjection : MultiStreamProjection<P
             return;
         }
 
+        var key = TimelineKey.Parse(id);
         await using var committed = operations.DocumentStore.QuerySession();
-        var batch = committed.CreateBatchQuery();
-        var beforeRead = batch.Load<PositionTimeline>(id);
-        var topicRead = batch.Load<TopicDetails>(TimelineKey.Parse(id).TopicId);
-        await batch.Execute();
-        if (await topicRead is not { } topic)
+        if (await committed.LoadAsync<TopicDetails>(key.TopicId) is not { } topic)
         {
             return;
         }
 
-        var timeline = await beforeRead;
+        var entries = await PositionTimeline.EntriesAsync(committed, id, CancellationToken.None);
         foreach (var history in updates)
         {
-            var next = PositionTimeline.Place(timeline, id, history);
-            if (next is not null && PositionChanged.Between(timeline, next, topic, history.States[^1].KnownFrom) is { } change)
+            var next = TimelineEntries.Place(entries, key, history);
+            var actor = ActorRef.Of(history.Current.Attribution).FirstOrDefault(candidate => candidate.Kind == key.Kind && candidate.Id == key.ActorId)
+                        ?? slice.Snapshot?.Actor;
+            if (actor is not null && PositionChanged.Between(actor, entries, next, topic, history.States[^1].KnownFrom) is { } change)
             {
                 slice.PublishMessage(change);
             }
 
-            timeline = next;
+            entries = next;
         }
     }
 }

@@ -20,18 +20,22 @@ public sealed record TimelineRevision(
     DateTimeOffset? KnownUntil,
     TimelineEntry Entry)
 {
+    /// <summary>The entry's place in stated order, as sortable text: the order a timeline's entries are read in.</summary>
+    public string StatedOrder => Entry.StatedOrderKey();
+
     /// <summary>
-    /// The revisions a statement's states give on each timeline it has touched. A state in which the
-    /// statement is not on a timeline (withdrawn, attributed elsewhere, not yet assessed) gives none.
-    /// Events are immutable, so revision n of a statement never changes, except that its end is set
-    /// once the next state arrives; writing them all again is idempotent.
+    /// The revisions the latest batch changed (<see cref="StatementHistory.ChangedFrom"/> on) on each timeline the
+    /// statement has touched. A state in which the statement is not on a timeline (withdrawn, attributed elsewhere, not
+    /// yet assessed) gives none. Events are immutable, so revision n of a statement never changes, except that its end
+    /// is set once the next state arrives; writing one again is idempotent. A state superseded within the same instant
+    /// keeps an empty range, visible at no knownAt, whichever batch saw it first.
     /// </summary>
     public static IEnumerable<TimelineRevision> Of(StatementHistory history)
     {
         foreach (var key in history.Timelines())
         {
             var timelineId = key.ToString();
-            for (var index = 0; index < history.States.Count; index++)
+            for (var index = history.ChangedFrom; index < history.States.Count; index++)
             {
                 var state = history.States[index].Details;
                 var onThisTimeline = Actor.SpeaksFor(state.Attribution, key);
@@ -43,12 +47,6 @@ public sealed record TimelineRevision(
 
                 var from = history.States[index].KnownFrom;
                 var until = history.KnownUntil(index);
-                if (until == from)
-                {
-                    // Superseded within the same instant: never visible at any knownAt.
-                    continue;
-                }
-
                 yield return new TimelineRevision($"{timelineId}|{history.Id}|{index}", timelineId, history.Id, index, from, until, entry);
             }
         }

@@ -10,17 +10,24 @@ public static class Configuration
     /// <summary>The async composite projection whose first stage keeps every statement's history.</summary>
     public const string HistoryProjection = "History";
 
-    /// <summary>
-    /// Events per page of the StatementDetails rebuild (Marten's default is 500). The History composite keeps
-    /// Marten's 500: tests/.../Faults/ServiceKillTests kills the service part-way through its replay, which needs
-    /// a small log to span several pages.
-    /// </summary>
+    /// <summary>Events per page of the StatementDetails rebuild (Marten's default is 500).</summary>
     public const int RebuildBatchSize = 5000;
 
-    public static StoreOptions AddStatements(this StoreOptions options)
+    /// <summary>The setting for events per page of the History composite, live and in a rebuild (<see cref="DefaultHistoryBatchSize"/>).</summary>
+    public const string HistoryBatchSizeKey = "Projections:HistoryBatchSize";
+
+    /// <summary>
+    /// Events per page of the History composite (Marten's default is 500). Each page reads, folds and writes once the
+    /// histories and timelines it touches, and a statement's follow-ups arrive pages after it was recorded: larger
+    /// pages mean fewer round trips and fewer rewrites of the same history (docs/benchmarks-history.md, figure 3).
+    /// </summary>
+    public const int DefaultHistoryBatchSize = 5000;
+
+    public static StoreOptions AddStatements(this StoreOptions options, int historyBatchSize = DefaultHistoryBatchSize)
     {
         options.Projections.CompositeProjectionFor(HistoryProjection, composite =>
         {
+            composite.Options.BatchSize = historyBatchSize;
             composite.Add<StatementHistoryProjection>();
             composite.Add<StatementRevisionProjection>(2);
         });

@@ -103,7 +103,9 @@ public sealed class ServiceKillTests(ITestOutputHelper output)
     {
         var schema = FaultRuns.Schema("replay");
         await ServiceProcess.SetUpAsync(AppFixture.ConnectionString, schema);
-        var service = await ServiceProcess.StartAsync(AppFixture.RuntimeConnectionString, schema);
+        // Pages far smaller than the log, so that a kill can land between two of them.
+        var smallPages = new Dictionary<string, string> { ["Projections__HistoryBatchSize"] = "100" };
+        var service = await ServiceProcess.StartAsync(AppFixture.RuntimeConnectionString, schema, settings: smallPages);
         try
         {
             using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -131,7 +133,7 @@ public sealed class ServiceKillTests(ITestOutputHelper output)
                 rebuild.Headers.Authorization = new("Bearer", ServiceProcess.Tokens.Mint("fault-admin", ["admin"], TimeSpan.FromMinutes(5)));
                 (await http.SendAsync(rebuild)).EnsureSuccessStatusCode();
                 killedAt = await KillPartWayAsync(service, schema, head);
-                service = await ServiceProcess.StartAsync(AppFixture.RuntimeConnectionString, schema, service.Port);
+                service = await ServiceProcess.StartAsync(AppFixture.RuntimeConnectionString, schema, service.Port, smallPages);
             }
 
             killedAt.ShouldBeGreaterThan(0, "the replay was never caught part-way");

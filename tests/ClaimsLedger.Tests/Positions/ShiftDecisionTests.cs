@@ -34,11 +34,11 @@ public sealed class ShiftDecisionTests
         new(id, ByCook, "quote", QuoteKind.Partial, StatedTime.Parse(statedAt), [Libya.Id], ImmutableDictionary<Guid, string>.Empty.Add(Libya.Id, stance),
             [], StatementStatus.Active);
 
-    private static PositionTimeline Timeline(params TimelineEntry[] entries) => new(Key.ToString(), Cook, Libya.Id, entries);
+    private static TimelineEntry[] Timeline(params TimelineEntry[] entries) => entries;
 
-    private static ShiftDesk Desk(PositionTimeline stored, params Statement[] statements) =>
+    private static ShiftDesk Desk(TimelineEntry[] stored, params Statement[] statements) =>
         new("speakers", Key, Cook, new Topic(Libya.Id, Libya.Title, Ladder), null, statements.ToDictionary(statement => statement.Id), stored,
-            PositionTimelineView.Of(Cook, Libya, stored.Entries));
+            PositionTimelineView.Of(Cook, Libya, stored));
 
     [Fact]
     public void A_shift_the_timeline_has_not_caught_up_with_is_a_409_to_retry_not_a_422()
@@ -93,7 +93,7 @@ public sealed class ShiftDecisionTests
     {
         var january = Guid.NewGuid();
 
-        var change = PositionChanged.Between(null, Timeline(Entry(january, "2016-01-27", "assessing")), Libya, DateTimeOffset.UnixEpoch)!;
+        var change = PositionChanged.Between(Cook, [], Timeline(Entry(january, "2016-01-27", "assessing")), Libya, DateTimeOffset.UnixEpoch)!;
 
         (change.Previous, change.Stance.Key, change.Rating, change.StatementId).ShouldBe((null, "assessing", null, january));
     }
@@ -103,9 +103,9 @@ public sealed class ShiftDecisionTests
     {
         var before = Timeline(Entry(Guid.NewGuid(), "2016-01-27", "assessing"));
 
-        PositionChanged.Between(before, Timeline([.. before.Entries, Entry(Guid.NewGuid(), "2016-02-01", "assessing")]), Libya, DateTimeOffset.UnixEpoch)
+        PositionChanged.Between(Cook, before, Timeline([.. before, Entry(Guid.NewGuid(), "2016-02-01", "assessing")]), Libya, DateTimeOffset.UnixEpoch)
             .ShouldBeNull();
-        PositionChanged.Between(before, Timeline(Entry(before.Entries[0].StatementId, "2016-01-27", "assessing", retracted: true)), Libya,
+        PositionChanged.Between(Cook, before, Timeline(Entry(before[0].StatementId, "2016-01-27", "assessing", retracted: true)), Libya,
             DateTimeOffset.UnixEpoch).ShouldBeNull();
     }
 
@@ -114,13 +114,13 @@ public sealed class ShiftDecisionTests
     {
         var (january, february, march) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var two = Timeline(Entry(january, "2016-01-27", "preparing"), Entry(february, "2016-02-10", "committed"));
-        var three = Timeline([.. two.Entries, Entry(march, "2016-03-15", "preparing")]);
-        var walkedBack = Timeline(two.Entries[0], Entry(february, "2016-02-10", "committed"), Entry(march, "2016-03-15", "acting", retracted: true));
+        var three = Timeline([.. two, Entry(march, "2016-03-15", "preparing")]);
+        var walkedBack = Timeline(two[0], Entry(february, "2016-02-10", "committed"), Entry(march, "2016-03-15", "acting", retracted: true));
 
         // Up one rung then back down one: the timeline rates it a Half Flip, and so does the change.
-        PositionChanged.Between(two, three, Libya, DateTimeOffset.UnixEpoch)!.Rating.ShouldBe(FlipRating.HalfFlip);
+        PositionChanged.Between(Cook, two, three, Libya, DateTimeOffset.UnixEpoch)!.Rating.ShouldBe(FlipRating.HalfFlip);
         // March (acting) walked back: from acting to committed is one rung, whatever shift leads into February.
-        var back = PositionChanged.Between(Timeline([.. two.Entries, Entry(march, "2016-03-15", "acting")]), walkedBack, Libya, DateTimeOffset.UnixEpoch)!;
+        var back = PositionChanged.Between(Cook, Timeline([.. two, Entry(march, "2016-03-15", "acting")]), walkedBack, Libya, DateTimeOffset.UnixEpoch)!;
         (back.Previous!.Key, back.Stance.Key, back.StatementId, back.Rating).ShouldBe(("acting", "committed", february, FlipRating.HalfFlip));
     }
 }

@@ -11,8 +11,8 @@ namespace ClaimsLedger.Tests.Projections;
 
 /// <summary>
 /// A log longer than one page of the StatementDetails rebuild (<see cref="global::ClaimsLedger.Statements.Configuration.RebuildBatchSize"/>
-/// events; ten of the History composite's), whose follow-ups land pages after the statements they follow: the
-/// aggregates kept between pages give the same views as the live daemon.
+/// events, as many as a page of the History composite), whose follow-ups land pages after the statements they follow:
+/// the aggregates kept between pages give the same views as the live daemon.
 /// </summary>
 [Collection(ReplayCollection.Name)]
 public sealed class LargeRebuildTests(ReplayFixture fixture) : HostContext(fixture)

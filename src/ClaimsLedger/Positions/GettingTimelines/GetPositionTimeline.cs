@@ -104,10 +104,11 @@ public static class GetPositionTimelineEndpoint
             var batch = session.CreateBatchQuery();
             var actorRead = batch.Load<TActor>(key.ActorId);
             var topicRead = batch.Load<TopicDetails>(key.TopicId);
-            var timelineRead = batch.Load<PositionTimeline>(key.ToString());
+            var entriesRead = batch.Query<TimelineRevision>().Where(PositionTimeline.InForceOn(key.ToString()))
+                .OrderBy(revision => revision.StatedOrder).Select(revision => revision.Entry).ToList();
             var reviewRead = batch.Load<ShiftReviewDetails>(ShiftReview.StreamId(key));
             await batch.Execute(cancellation);
-            (actor, topic, entries, review) = (await actorRead, await topicRead, (await timelineRead)?.Entries ?? [], await reviewRead);
+            (actor, topic, entries, review) = (await actorRead, await topicRead, await entriesRead, await reviewRead);
         }
 
         if (actor is null)
@@ -125,7 +126,7 @@ public static class GetPositionTimelineEndpoint
     {
         var entries = travel.KnownAt is { } knownBy
             ? await KnownEntriesAsync(session, key, knownBy, cancellation)
-            : (await session.LoadAsync<PositionTimeline>(key.ToString(), cancellation))?.Entries ?? [];
+            : await PositionTimeline.EntriesAsync(session, key.ToString(), cancellation);
         return AsOf(entries, travel);
     }
 

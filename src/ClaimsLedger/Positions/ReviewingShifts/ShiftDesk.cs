@@ -24,7 +24,7 @@ public sealed record ShiftDesk(
     Topic? Topic,
     IEventStream<ShiftReview>? Stream,
     IReadOnlyDictionary<Guid, Statement> Statements,
-    PositionTimeline? Stored,
+    IReadOnlyList<TimelineEntry> Stored,
     PositionTimelineView? Timeline)
 {
     public const string Organizations = "organizations";
@@ -41,7 +41,7 @@ public sealed record ShiftDesk(
         };
         if (actorKind is not { } known)
         {
-            return new ShiftDesk(kind, null, null, null, null, new Dictionary<Guid, Statement>(), null, null);
+            return new ShiftDesk(kind, null, null, null, null, new Dictionary<Guid, Statement>(), [], null);
         }
 
         var key = new TimelineKey(known, actorId, topicId);
@@ -55,7 +55,7 @@ public sealed record ShiftDesk(
         var topic = await session.Events.AggregateStreamAsync<Topic>(topicId, token: cancellation);
         if (actor is null || topic is null)
         {
-            return new ShiftDesk(kind, key, actor, topic, null, new Dictionary<Guid, Statement>(), null, null);
+            return new ShiftDesk(kind, key, actor, topic, null, new Dictionary<Guid, Statement>(), [], null);
         }
 
         var stream = await session.Events.FetchForWriting<ShiftReview>(ShiftReview.StreamId(key), cancellation);
@@ -68,8 +68,8 @@ public sealed record ShiftDesk(
             }
         }
 
-        var stored = await session.LoadAsync<PositionTimeline>(key.ToString(), cancellation);
-        var timeline = PositionTimelineView.Of(actor, topic.Id, topic.Title, topic.Ladder, stored?.Entries ?? []);
+        var stored = await PositionTimeline.EntriesAsync(session, key.ToString(), cancellation);
+        var timeline = PositionTimelineView.Of(actor, topic.Id, topic.Title, topic.Ladder, stored);
         return new ShiftDesk(kind, key, actor, topic, stream, statements, stored, timeline);
     }
 
@@ -189,7 +189,7 @@ public sealed record ShiftDesk(
     private bool Lags(Guid statementId)
     {
         var statement = Statements[statementId];
-        var entry = Stored?.Entries.FirstOrDefault(candidate => candidate.StatementId == statementId);
+        var entry = Stored.FirstOrDefault(candidate => candidate.StatementId == statementId);
         return entry is null
                || entry.Stance != statement.Stances[Topic!.Id]
                || (entry.Retraction is not null) != (statement.Status == StatementStatus.Retracted)

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using ClaimsLedger.Statements.GettingDetails;
 using JasperFx.Events;
+using JasperFx.Events.Aggregation;
+using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events.Aggregation;
 
@@ -17,6 +19,16 @@ public sealed record StatementState(long EventVersion, DateTimeOffset KnownFrom,
 public sealed record StatementHistory(Guid Id, IReadOnlyList<StatementState> States)
 {
     public long Version { get; set; }
+
+    /// <summary>
+    /// The first state whose revisions the latest batch changed: the state the statement was in when the batch began
+    /// (its end is now known) and every state the batch added. Earlier states' revisions were written by earlier batches
+    /// and cannot change, since events are immutable. Set by <see cref="StatementHistoryProjection"/> for each batch and
+    /// read by the second stage from the history it is handed; not stored (a history read back from the database is
+    /// always handed over again through the projection, which sets it).
+    /// </summary>
+    [JsonIgnore]
+    public int ChangedFrom { get; init; }
 
     /// <summary>The statement as it stands now.</summary>
     [JsonIgnore]
@@ -61,7 +73,28 @@ public sealed class StatementHistoryProjection : SingleStreamProjection<Statemen
         IncludeType<ClaimLinked>();
     }
 
-    public override async ValueTask<StatementHistory?> EvolveAsync(
+    /// <summary>
+    /// One batch's events for one statement, folded one by one (<see cref="ThenAsync"/>), and the history marked with
+    /// the first state whose revisions the batch changed (<see cref="StatementHistory.ChangedFrom"/>): the second stage
+    /// then writes those revisions only, not every revision the statement ever had.
+    /// </summary>
+    public override async ValueTask<(StatementHistory?, ActionType)> DetermineActionAsync(IQuerySession session, StatementHistory? snapshot, Guid identity,
+        IIdentitySetter<StatementHistory, Guid> identitySetter, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var statesBefore = snapshot?.States.Count ?? 0;
+        var history = snapshot;
+        foreach (var e in events)
+        {
+            history = await ThenAsync(history, identity, session, e, cancellation);
+        }
+
+        return history is null
+            ? (snapshot, ActionType.Nothing)
+            : (history with { ChangedFrom = Math.Max(0, Math.Min(statesBefore, history.States.Count) - 1) }, ActionType.Store);
+    }
+
+    /// <summary>One event onto the history; a later event arriving without the history so far refolds the stream up to it.</summary>
+    private static async ValueTask<StatementHistory?> ThenAsync(
         StatementHistory? snapshot, Guid id, IQuerySession session, IEvent e, CancellationToken cancellation)
     {
         if (snapshot?.States is not { Count: > 0 } && e.Data is not StatementRecorded && e.Version > 1)

@@ -19,18 +19,16 @@ public sealed record StatementRevision(string Id, Guid StatementId, DateTimeOffs
 
     public StatementStatus Status => Statement.Status;
 
+    /// <summary>
+    /// The revisions of the states the latest batch changed (<see cref="StatementHistory.ChangedFrom"/> on); a state
+    /// superseded within the same instant keeps an empty range, visible at no knownAt, whichever batch saw it first.
+    /// </summary>
     public static IEnumerable<StatementRevision> Of(StatementHistory history)
     {
-        for (var index = 0; index < history.States.Count; index++)
+        for (var index = history.ChangedFrom; index < history.States.Count; index++)
         {
             var state = history.States[index];
             var until = history.KnownUntil(index);
-            if (until == state.KnownFrom)
-            {
-                // Superseded within the same instant: never visible at any knownAt.
-                continue;
-            }
-
             var details = state.Details with { };
             details.Version = state.EventVersion;
             yield return new StatementRevision($"{history.Id}|{state.EventVersion}", history.Id, state.KnownFrom, until, details);
