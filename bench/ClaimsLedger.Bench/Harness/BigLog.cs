@@ -406,7 +406,7 @@ internal sealed class BigLog : IAsyncDisposable
 
     /// <summary>The service's rebuilds (Projections/Rebuilding), over this store.</summary>
     public ProjectionRebuilds Rebuilds() =>
-        new(Store, new InlineViewRefresh(Store), new LedgerClock(TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionRebuilds>.Instance);
+        new(Store, new InlineViewRefresh(Store), new StatementStreamReplay(Store), new LedgerClock(TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionRebuilds>.Instance);
 
     /// <summary>A one-line account of the log, for the figures' notes.</summary>
     public string Summary() => string.Create(CultureInfo.InvariantCulture,

@@ -14,6 +14,7 @@ public static class Configuration
         services.AddSingleton<ProjectionRebuilds>();
         services.AddSingleton<ProjectionPlacement>();
         services.AddSingleton<InlineViewRefresh>();
+        services.AddSingleton<StatementStreamReplay>();
         services.AddSingleton<ProjectionStatusReader>();
         services.AddOptions<ProjectionStallOptions>().BindConfiguration(ProjectionStallOptions.Section)
             .Validate(options => options.StallThreshold > TimeSpan.Zero && options.StallThreshold <= TimeSpan.FromDays(1),

@@ -26,7 +26,8 @@ public sealed record RebuildState(
 /// replays the log into it, and starts it again, so a rebuild is safe while the service serves.
 /// One rebuild per projection at a time; their states are kept for <c>GET /api/projections</c>.
 /// </summary>
-public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewRefresh inlineViews, LedgerClock clock, ILogger<ProjectionRebuilds> logger)
+public sealed partial class ProjectionRebuilds(
+    IDocumentStore store, InlineViewRefresh inlineViews, StatementStreamReplay statementStreams, LedgerClock clock, ILogger<ProjectionRebuilds> logger)
 {
     private readonly ConcurrentDictionary<string, RebuildState> _latest = new(StringComparer.OrdinalIgnoreCase);
 
@@ -52,9 +53,12 @@ public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewR
     /// Rebuilds and waits. <paramref name="whileServing"/> (the default) is for a service that keeps
     /// writing: inline views are recomputed stream by stream without ever being deleted (see
     /// <see cref="InlineViewRefresh"/>), and the async agents the rebuild stopped are started again.
-    /// Offline (a stopped service, an import), the daemon rebuilds everything, inline views included.
+    /// Offline (a stopped service, an import), the views folded from statement streams are replayed in one pass
+    /// and bulk-written (<see cref="StatementStreamReplay"/>, reporting events read to <paramref name="progress"/>),
+    /// and the daemon rebuilds the rest.
     /// </summary>
-    public async Task<RebuildState> RunAsync(RebuildState state, Func<CancellationToken, Task<IProjectionDaemon>> daemon, bool whileServing = true)
+    public async Task<RebuildState> RunAsync(
+        RebuildState state, Func<CancellationToken, Task<IProjectionDaemon>> daemon, bool whileServing = true, Action<long>? progress = null)
     {
         _latest[state.Projection] = state;
         var stopwatch = Stopwatch.StartNew();
@@ -63,6 +67,14 @@ public sealed partial class ProjectionRebuilds(IDocumentStore store, InlineViewR
             if (whileServing && IsInline(state.Projection) && InlineViewRefresh.Handles(state.Projection))
             {
                 await inlineViews.RefreshAsync(state.Projection, null, CancellationToken.None);
+            }
+            else if (!whileServing && StatementStreamReplay.Handles(state.Projection))
+            {
+                await statementStreams.RunAsync(state.Projection, state.TargetSequence, progress, CancellationToken.None);
+                if (IsInline(state.Projection))
+                {
+                    await ForgetProgressAsync(state.Projection);
+                }
             }
             else
             {

@@ -67,12 +67,14 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
                 foreach (var name in names)
                 {
                     var bar = progress.AddTask(name, maxValue: Math.Max(1, target));
+                    // A replay of the statement streams reports the events it has read (most of the log); a daemon rebuild, its shard's progress.
+                    long? replayed = null;
                     var rebuild = rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, target, null, null, null, null),
-                        _ => Task.FromResult<IProjectionDaemon>(daemon), whileServing: false);
+                        _ => Task.FromResult<IProjectionDaemon>(daemon), whileServing: false, progress: events => replayed = events);
                     while (!rebuild.IsCompleted)
                     {
                         await Task.WhenAny(rebuild, Task.Delay(250));
-                        bar.Value = await ShardProgressAsync(store, name);
+                        bar.Value = Math.Min(bar.MaxValue, replayed ?? await ShardProgressAsync(store, name));
                     }
 
                     bar.Value = bar.MaxValue;

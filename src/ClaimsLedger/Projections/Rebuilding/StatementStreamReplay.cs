@@ -1,0 +1,271 @@
+using ClaimsLedger.Positions;
+using ClaimsLedger.Statements;
+using ClaimsLedger.Statements.GettingDetails;
+using ClaimsLedger.Statements.History;
+using JasperFx.Events;
+using Marten;
+using Marten.Events;
+using Npgsql;
+using Weasel.Core;
+using NpgsqlTypes;
+
+namespace ClaimsLedger.Projections;
+
+/// <summary>
+/// The offline rebuild of the views folded from statement streams, which are nearly the whole log: the History
+/// composite (statement histories, statement and timeline revisions, timelines) and the inline StatementDetails.
+/// Marten's daemon replays the log page by page in sequence order and upserts each page's documents one statement
+/// at a time; a statement's follow-ups arrive pages apart, so each of its documents is read back and written again
+/// several times. Offline nothing else writes, so this reads the statement streams once, ordered by stream and
+/// version, folds each stream whole through the very functions the projections use
+/// (<see cref="StatementHistoryProjection.Fold"/>, <see cref="StatementRevision.Of"/>, <see cref="TimelineRevision.Of"/>,
+/// <see cref="PositionTimeline.Touch"/>), and writes every document once, with binary COPY (Marten's bulk insert) into
+/// the emptied tables: the same documents the live daemon keeps (a test and bench figure 3 compare them).
+/// Memory stays bounded: a stream's documents are written once a chunk of them has gathered, and only the timelines
+/// (one small document per actor and topic) are kept to the end.
+/// </summary>
+public sealed class StatementStreamReplay(IDocumentStore store)
+{
+    /// <summary>Documents gathered before they are written with one COPY.</summary>
+    public const int DocumentsPerCopy = 5_000;
+
+    private const string StatementDetailsProjection = "StatementDetails";
+
+
+    private static readonly Type[] StatementEvents =
+    [
+        typeof(StatementRecorded), typeof(SourceAdded), typeof(QuoteCorrected), typeof(AttributionCorrected),
+        typeof(StatementRetracted), typeof(StatementWithdrawn), typeof(StanceAssessed), typeof(ClaimLinked),
+    ];
+
+    /// <summary>Whether <paramref name="projection"/> is one this replay rebuilds.</summary>
+    public static bool Handles(string projection) =>
+        projection.Equals(Statements.Configuration.HistoryProjection, StringComparison.OrdinalIgnoreCase) ||
+        projection.Equals(StatementDetailsProjection, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Rebuilds <paramref name="projection"/> from the events up to <paramref name="through"/> (the service must not be
+    /// writing), reporting the events read so far; returns how many it read. History's progress is left at
+    /// <paramref name="through"/>, where its agent resumes; an inline view keeps none.
+    /// </summary>
+    public async Task<long> RunAsync(string projection, long through, Action<long>? progress, CancellationToken cancellation)
+    {
+        var history = projection.Equals(Statements.Configuration.HistoryProjection, StringComparison.OrdinalIgnoreCase);
+        var writer = new Writer(store);
+        await writer.EmptyAsync(history
+            ? [typeof(StatementHistory), typeof(StatementRevision), typeof(TimelineRevision), typeof(PositionTimeline)]
+            : [typeof(StatementDetails)], cancellation);
+
+        var timelines = new Dictionary<string, PositionTimeline>(StringComparer.Ordinal);
+        long read = 0;
+        await foreach (var stream in StreamsAsync(through, cancellation))
+        {
+            read += stream.Count;
+            if (FoldStream(stream) is not { } folded)
+            {
+                continue;
+            }
+
+            if (history)
+            {
+                writer.Add(folded);
+                writer.AddRange(StatementRevision.Of(folded));
+                writer.AddRange(TimelineRevision.Of(folded));
+                foreach (var key in folded.Timelines())
+                {
+                    var id = key.ToString();
+                    if (PositionTimeline.Touch(timelines.GetValueOrDefault(id), id, folded) is { } timeline)
+                    {
+                        timelines[id] = timeline;
+                    }
+                }
+            }
+            else
+            {
+                var details = folded.Current with { };
+                details.Version = stream[^1].Version;
+                writer.Add(details);
+            }
+
+            await writer.FlushFullAsync(cancellation);
+            if (read % 10_000 < stream.Count)
+            {
+                progress?.Invoke(read);
+            }
+        }
+
+        writer.AddRange(timelines.Values);
+        await writer.FlushAllAsync(cancellation);
+        if (history)
+        {
+            await SetProgressAsync($"{Statements.Configuration.HistoryProjection}:All", through, cancellation);
+        }
+
+        progress?.Invoke(read);
+        return read;
+    }
+
+    /// <summary>One statement stream's events onto its history, as the first stage of History folds them.</summary>
+    private static StatementHistory? FoldStream(List<IEvent> stream)
+    {
+        StatementHistory? history = null;
+        foreach (var e in stream)
+        {
+            history = StatementHistoryProjection.Fold(history, e);
+        }
+
+        if (history is not null)
+        {
+            history.Version = stream[^1].Version;
+        }
+
+        return history;
+    }
+
+    /// <summary>
+    /// The statement streams' events up to <paramref name="through"/>, one stream at a time in version order. One query
+    /// over the (stream_id, version) index, without a command timeout: it reads the whole log.
+    /// </summary>
+    private async IAsyncEnumerable<List<IEvent>> StreamsAsync(long through, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var events = (EventGraph)store.Options.Events;
+        var serializer = store.Options.Serializer();
+        var types = StatementEvents.ToDictionary(type => events.EventMappingFor(type).EventTypeName, type => type, StringComparer.Ordinal);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(
+            $"select stream_id, version, timestamp, type, data from {events.DatabaseSchemaName}.mt_events " +
+            "where seq_id <= @through and type = any(@types) and is_archived = false order by stream_id, version", connection)
+        {
+            CommandTimeout = 0,
+        };
+        command.Parameters.AddWithValue("through", through);
+        command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types.Keys.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var stream = new List<IEvent>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            var streamId = reader.GetGuid(0);
+            if (stream.Count > 0 && stream[0].StreamId != streamId)
+            {
+                yield return stream;
+                stream = [];
+            }
+
+            var version = reader.GetInt64(1);
+            var timestamp = reader.GetFieldValue<DateTimeOffset>(2);
+            var type = types[reader.GetString(3)];
+            var data = serializer.FromJson(type, reader, 4);
+            var e = events.EventMappingFor(type).Wrap(data);
+            e.StreamId = streamId;
+            e.Version = version;
+            e.Timestamp = timestamp;
+            stream.Add(e);
+        }
+
+        if (stream.Count > 0)
+        {
+            yield return stream;
+        }
+    }
+
+    private async Task SetProgressAsync(string shard, long sequence, CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand(
+            $"insert into {store.Options.Events.DatabaseSchemaName}.mt_event_progression (name, last_seq_id, last_updated) values (@shard, @sequence, now()) " +
+            "on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated", connection);
+        command.Parameters.AddWithValue("shard", shard);
+        command.Parameters.AddWithValue("sequence", sequence);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>
+    /// Documents by type, written with one COPY per type once enough have gathered. One COPY runs while the next
+    /// documents are read and folded, so the database writes as the replay reads.
+    /// </summary>
+    private sealed class Writer(IDocumentStore store)
+    {
+        private readonly Dictionary<Type, Buffer> _buffers = [];
+        private Task _writing = Task.CompletedTask;
+
+        public async Task EmptyAsync(IEnumerable<Type> types, CancellationToken cancellation)
+        {
+            foreach (var type in types)
+            {
+                await store.Advanced.Clean.DeleteDocumentsByTypeAsync(type, cancellation);
+            }
+        }
+
+        public void Add<T>(T document)
+            where T : notnull
+        {
+            if (!_buffers.TryGetValue(typeof(T), out var buffer))
+            {
+                _buffers[typeof(T)] = buffer = new Buffer<T>();
+            }
+
+            ((Buffer<T>)buffer).Documents.Add(document);
+        }
+
+        public void AddRange<T>(IEnumerable<T> documents)
+            where T : notnull
+        {
+            foreach (var document in documents)
+            {
+                Add(document);
+            }
+        }
+
+        /// <summary>Starts writing each buffer that is full, one COPY at a time.</summary>
+        public async Task FlushFullAsync(CancellationToken cancellation)
+        {
+            foreach (var buffer in _buffers.Values.Where(buffer => buffer.Count >= DocumentsPerCopy))
+            {
+                await StartAsync(buffer, cancellation);
+            }
+        }
+
+        /// <summary>Writes everything gathered and waits for it.</summary>
+        public async Task FlushAllAsync(CancellationToken cancellation)
+        {
+            foreach (var buffer in _buffers.Values.Where(buffer => buffer.Count > 0))
+            {
+                await StartAsync(buffer, cancellation);
+            }
+
+            await _writing;
+        }
+
+        private async Task StartAsync(Buffer buffer, CancellationToken cancellation)
+        {
+            var write = buffer.Take();
+            await _writing;
+            _writing = write(store, cancellation);
+        }
+
+        private abstract class Buffer
+        {
+            public abstract int Count { get; }
+
+            /// <summary>Empties the buffer, returning the write of what it held.</summary>
+            public abstract Func<IDocumentStore, CancellationToken, Task> Take();
+        }
+
+        private sealed class Buffer<T> : Buffer
+            where T : notnull
+        {
+            public List<T> Documents { get; private set; } = [];
+
+            public override int Count => Documents.Count;
+
+            public override Func<IDocumentStore, CancellationToken, Task> Take()
+            {
+                var documents = Documents;
+                Documents = [];
+                return (store, cancellation) => Task.Run(() => store.BulkInsertAsync(documents, BulkInsertMode.InsertsOnly, DocumentsPerCopy, cancellation), cancellation);
+            }
+        }
+    }
+}
