@@ -75,7 +75,7 @@ internal sealed class ServiceMemory : Figure
         return
         [
             new Sample("peak working set, exporting the whole log (floor: idle)", "MiB", fullPeak, idle),
-            new Sample("peak working set, exporting the whole log (floor: a tenth of it)", "MiB", fullPeak, tenthPeak, new Goal("ratio ≤ 1.1", (_, ratio) => ratio <= 1.1)),
+            new Sample("peak working set, exporting the whole log (floor: a tenth of it)", "MiB", fullPeak, tenthPeak, Goal.RatioAtMost(1.1)),
             new Sample($"peak working set, recording with {Clients} clients (floor: idle)", "MiB", recordingPeak.Peak, idle),
         ];
     }

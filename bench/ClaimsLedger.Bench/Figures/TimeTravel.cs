@@ -134,7 +134,7 @@ internal sealed class TimeTravel : Figure
         }
 
         var floor = medians[_cases[0].Name];
-        return [.. _cases.Skip(1).Select(c => new Sample($"{c.Name}, median latency", "ms", medians[c.Name], floor))];
+        return [.. _cases.Skip(1).Select(c => new Sample($"{c.Name}, median latency", "ms", medians[c.Name], floor, Goal.RatioAtMost(10)))];
     }
 
     public override async ValueTask DisposeAsync()

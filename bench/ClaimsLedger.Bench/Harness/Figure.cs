@@ -41,6 +41,9 @@ internal sealed record Goal(string Text, Func<double, double, bool> Met)
     public static Goal RatioAtLeast(double minimum) =>
         new(string.Create(CultureInfo.InvariantCulture, $"ratio ≥ {minimum:0.##}"), (_, ratio) => ratio >= minimum);
 
+    public static Goal RatioAtMost(double maximum) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"ratio ≤ {maximum:0.##}"), (_, ratio) => ratio <= maximum);
+
     public static Goal OursAtMost(double maximum, string unit) =>
         new(string.Create(CultureInfo.InvariantCulture, $"≤ {maximum:0.##} {unit}"), (ours, _) => ours <= maximum);
 }
