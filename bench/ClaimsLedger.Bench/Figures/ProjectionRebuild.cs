@@ -37,6 +37,46 @@ internal sealed class ProjectionRebuild : Figure
     {
         _log = await BigLog.AcquireAsync(settings, cancellation);
         _payloads = await _log.ReadPayloadsAsync(cancellation);
+        _notes.Add(await SizesAsync(cancellation));
+    }
+
+    /// <summary>
+    /// What a rebuild has to write next to what the floor writes: the views' tables with their indexes against the
+    /// log's heap (the floor's COPY writes about the log's heap, without indexes).
+    /// </summary>
+    private async Task<string> SizesAsync(CancellationToken cancellation)
+    {
+        await using var connection = await _log!.Owner.OpenConnectionAsync(cancellation);
+        await using var command = new NpgsqlCommand(
+            """
+            select c.relname, pg_relation_size(c.oid), pg_total_relation_size(c.oid)
+            from pg_class c
+            where c.relnamespace = @schema::regnamespace and c.relkind = 'r'
+              and (c.relname like 'mt_doc_%' or c.relname = 'statement_search_vectors' or c.relname = 'mt_events')
+            order by pg_total_relation_size(c.oid) desc
+            """, connection);
+        command.Parameters.AddWithValue("schema", BigLog.Schema);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        long logHeap = 0, viewsTotal = 0;
+        var views = new List<string>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            var (name, heap, total) = (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+            if (name == "mt_events")
+            {
+                logHeap = heap;
+                continue;
+            }
+
+            viewsTotal += total;
+            if (views.Count < 6)
+            {
+                views.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {total / 1048576.0:N1} MiB"));
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"What a rebuild writes: the view tables with their indexes hold {viewsTotal / 1048576.0:N1} MiB (largest: {string.Join(", ", views)}) against {logHeap / 1048576.0:N1} MiB for the log's heap, which is about what the floor's COPY writes (no index): {(logHeap == 0 ? 0 : (double)viewsTotal / logHeap):N1} bytes of views per byte of log.");
     }
 
     public override async Task<IReadOnlyList<Sample>> RunOnceAsync(int run, bool floorFirst, CancellationToken cancellation)

@@ -70,7 +70,7 @@ public sealed partial class ProjectionRebuilds(
             }
             else if (!whileServing && StatementStreamReplay.Handles(state.Projection))
             {
-                await statementStreams.RunAsync(state.Projection, state.TargetSequence, progress, CancellationToken.None);
+                await statementStreams.RunAsync(state.Projection, progress, CancellationToken.None);
                 if (IsInline(state.Projection))
                 {
                     await ForgetProgressAsync(state.Projection);

@@ -44,12 +44,14 @@ public sealed class StatementStreamReplay(IDocumentStore store)
         projection.Equals(StatementDetailsProjection, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Rebuilds <paramref name="projection"/> from the events up to <paramref name="through"/> (the service must not be
-    /// writing), reporting the events read so far; returns how many it read. History's progress is left at
-    /// <paramref name="through"/>, where its agent resumes; an inline view keeps none.
+    /// Rebuilds <paramref name="projection"/> from every event in the log (the service must not be writing), reporting
+    /// the events read so far; returns how many it read. History's progress is left at the log's last sequence, where
+    /// its agent resumes; an inline view keeps none.
     /// </summary>
-    public async Task<long> RunAsync(string projection, long through, Action<long>? progress, CancellationToken cancellation)
+    public async Task<long> RunAsync(string projection, Action<long>? progress, CancellationToken cancellation)
     {
+        // Read here rather than taken from the caller: a bound below the log's end would leave documents out.
+        var through = await LastSequenceAsync(cancellation);
         var history = projection.Equals(Statements.Configuration.HistoryProjection, StringComparison.OrdinalIgnoreCase);
         var writer = new Writer(store);
         await writer.EmptyAsync(history
@@ -167,6 +169,14 @@ public sealed class StatementStreamReplay(IDocumentStore store)
         {
             yield return stream;
         }
+    }
+
+    private async Task<long> LastSequenceAsync(CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellation);
+        await using var command = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
     private async Task SetProgressAsync(string shard, long sequence, CancellationToken cancellation)
