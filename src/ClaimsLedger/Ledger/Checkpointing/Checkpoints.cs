@@ -47,7 +47,7 @@ public sealed partial class Checkpoints(IDocumentStore store, LedgerTree tree, L
     public async Task<Checkpoint?> LatestAsync(CancellationToken cancellation)
     {
         await using var connection = await tree.OpenAsync(cancellation);
-        return (await ReadAsync(connection, "order by tree_size desc limit 1", null, cancellation)).FirstOrDefault();
+        return (await ReadAsync(connection, Schema, "order by tree_size desc limit 1", null, cancellation)).FirstOrDefault();
     }
 
     public async Task<Checkpoint?> FindAsync(long size, CancellationToken cancellation)
@@ -60,16 +60,17 @@ public sealed partial class Checkpoints(IDocumentStore store, LedgerTree tree, L
     public async Task<IReadOnlyList<Checkpoint>> ListAsync(long afterSize, int limit, CancellationToken cancellation)
     {
         await using var connection = await tree.OpenAsync(cancellation);
-        return await ReadAsync(connection, $"where tree_size > @size order by tree_size limit {limit}", afterSize, cancellation);
+        return await ReadAsync(connection, Schema, $"where tree_size > @size order by tree_size limit {limit}", afterSize, cancellation);
     }
 
     private async Task<Checkpoint?> FindAsync(NpgsqlConnection connection, long size, CancellationToken cancellation) =>
-        (await ReadAsync(connection, "where tree_size = @size", size, cancellation)).FirstOrDefault();
+        (await ReadAsync(connection, Schema, "where tree_size = @size", size, cancellation)).FirstOrDefault();
 
-    private async Task<List<Checkpoint>> ReadAsync(NpgsqlConnection connection, string clause, long? size, CancellationToken cancellation)
+    /// <summary>The stored checkpoints of <paramref name="schema"/> that <paramref name="clause"/> selects (<c>@size</c> bound to <paramref name="size"/>).</summary>
+    internal static async Task<List<Checkpoint>> ReadAsync(NpgsqlConnection connection, string schema, string clause, long? size, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
-            $"select tree_size, root_hash, created_at, key_id, signature from {Schema}.ledger_checkpoints {clause}", connection);
+            $"select tree_size, root_hash, created_at, key_id, signature from {schema}.ledger_checkpoints {clause}", connection);
         if (size is not null)
         {
             command.Parameters.AddWithValue("size", size.Value);

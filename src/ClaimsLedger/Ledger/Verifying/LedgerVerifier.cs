@@ -1,5 +1,6 @@
 using System.Data;
 using System.Security.Cryptography;
+using ClaimsLedger.Ledger.Checkpointing;
 using Marten;
 using Npgsql;
 
@@ -57,7 +58,7 @@ public sealed class LedgerVerifier(IDocumentStore store)
         await using var snapshot = await leavesConnection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
 
         var findings = new List<Finding>();
-        var stored = await StoredCheckpointsAsync(leavesConnection, cancellation);
+        var stored = await Checkpoints.ReadAsync(leavesConnection, Schema, "order by tree_size", null, cancellation);
         var keyId = Convert.ToHexStringLower(SHA256.HashData(publicKey.ExportSubjectPublicKeyInfo()));
         foreach (var checkpoint in stored.Concat(saved).Where(checkpoint => checkpoint.KeyId != keyId || !checkpoint.IsSignedBy(publicKey)))
         {
@@ -96,21 +97,6 @@ public sealed class LedgerVerifier(IDocumentStore store)
         await using var command = new NpgsqlCommand($"select exists (select 1 from {Schema}.mt_events where seq_id > @after)", connection);
         command.Parameters.AddWithValue("after", sequence);
         return (bool)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<List<Checkpoint>> StoredCheckpointsAsync(NpgsqlConnection connection, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand(
-            $"select tree_size, root_hash, created_at, key_id, signature from {Schema}.ledger_checkpoints order by tree_size", connection);
-        var found = new List<Checkpoint>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            found.Add(new Checkpoint(Checkpoint.CurrentFormat, reader.GetInt64(0), Convert.ToBase64String((byte[])reader[1]),
-                reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), Convert.ToBase64String((byte[])reader[4])));
-        }
-
-        return found;
     }
 
     /// <summary>The rows and the stored leaves side by side, both in sequence order, on one thread.</summary>
