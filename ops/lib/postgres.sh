@@ -85,6 +85,7 @@ pg_start() {
   fi
 
   PG_DATA="$repo_root/.local/pg/$name-$$"
+  _pg_started_here="$PG_DATA"
   rm -rf "$PG_DATA"
   mkdir -p "$PG_DATA"
   chmod 700 "$PG_DATA"
@@ -145,10 +146,12 @@ CONF
 }
 
 pg_stop() {
-  [[ -n "${PG_DATA:-}" && -d "$PG_DATA" ]] || return 0
+  # Only the cluster pg_start made in this shell: a PG_DATA inherited from the caller is theirs, never removed.
+  [[ -n "${PG_DATA:-}" && "$PG_DATA" == "${_pg_started_here:-}" && -d "$PG_DATA" ]] || return 0
   pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 ||
     pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_DATA" "$PG_DATA.initdb.log"
   pg_log "stopped and removed $PG_DATA"
   PG_DATA=""
+  _pg_started_here=""
 }
