@@ -28,6 +28,9 @@ internal sealed record BenchSettings(
     /// </summary>
     public int LogEvents { get; init; } = 25_000;
 
+    /// <summary>The service as bench/run publishes it, as ops/run runs it (ops/lib/app.sh: Release, ReadyToRun).</summary>
+    public string AppDirectory => Path.Combine(RepositoryRoot, "src", "ClaimsLedger", "bin", "Release", "app");
+
     public static BenchSettings FromArgs(string[] args)
     {
         var quick = args.Contains("--quick");

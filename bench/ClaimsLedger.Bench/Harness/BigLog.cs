@@ -75,7 +75,7 @@ internal sealed class BigLog : IAsyncDisposable
 
     public IReadOnlyDictionary<string, long> EventsByType { get; private set; } = new Dictionary<string, long>();
 
-    public string AppDirectory => Path.Combine(Settings.RepositoryRoot, "src", "ClaimsLedger", "bin", "Release", "net10.0");
+    public string AppDirectory => Settings.AppDirectory;
 
     /// <summary>The shared log, seeded by the first figure that asks; each caller releases it once.</summary>
     public static async Task<BigLog> AcquireAsync(BenchSettings settings, CancellationToken cancellation)
@@ -87,7 +87,7 @@ internal sealed class BigLog : IAsyncDisposable
             if (_shared is null)
             {
                 var owner = NpgsqlDataSource.Create(settings.OwnerConnection);
-                var appDirectory = Path.Combine(settings.RepositoryRoot, "src", "ClaimsLedger", "bin", "Release", "net10.0");
+                var appDirectory = settings.AppDirectory;
                 await using (var connection = await owner.OpenConnectionAsync(cancellation))
                 {
                     await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_messages cascade", connection);

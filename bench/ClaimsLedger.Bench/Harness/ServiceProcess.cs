@@ -6,7 +6,7 @@ using System.Text;
 namespace ClaimsLedger.Bench.Harness;
 
 /// <summary>
-/// The service as ops/run starts it: `dotnet ClaimsLedger.dll` from the Release build output, on a port of
+/// The service as ops/run starts it: `dotnet ClaimsLedger.dll` from its Release publish (ops/lib/app.sh: ReadyToRun), on a port of
 /// its own, as the runtime role, after `setup` as the schema owner (as tests/.../Faults/ServiceProcess does).
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
