@@ -8,7 +8,7 @@ using ClaimsLedger.Tests.Support;
 namespace ClaimsLedger.Tests.Faults;
 
 /// <summary>
-/// The service as an operating-system process, built as ops/run builds it, so a test can kill it with
+/// The service as an operating-system process, started as ops/run starts it, so a test can kill it with
 /// SIGKILL the way a crash, an OOM kill or a pulled plug would, and start it again on the same port.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -43,7 +43,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The build output ops/run starts, in the configuration the tests were built in.</summary>
+    /// <summary>
+    /// The service's build output in the configuration the tests were built in (ops/run starts a ReadyToRun publish of
+    /// the same code; the faults are about processes and the database, not about how fast the code starts).
+    /// </summary>
     public static string AppDirectory { get; } = RepositoryFiles.Path(
         "src", "ClaimsLedger", "bin", AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}",
             StringComparison.Ordinal) ? "Release" : "Debug", "net10.0");
