@@ -45,7 +45,7 @@ internal sealed class TimeTravel : Figure
         string.Create(CultureInfo.InvariantCulture,
             $"Each read is one `GET /api/positions/speakers/{{id}}/topics/{{id}}` through the in-process host (HTTP pipeline, auth, JSON of the whole timeline); per run, the median of {_iterations} timed requests after 5 warm-up ones. ") +
         "The floor is the current view of the same timeline (no `knownAt`, no `asOf`), so the ratio says what time travel costs over reading the present. " +
-        "No goal is set yet for this figure. `knownAt` reads the timeline's revision documents valid at that moment (one indexed query, however long the history); " +
+        "Goal (issue 9): ratio ≤ 10. `knownAt` reads the timeline's revision documents valid at that moment (one indexed query, however long the history); " +
         "`asOf` filters the entries by stated time before shifts are computed.";
 
     public override IEnumerable<string> Notes =>
