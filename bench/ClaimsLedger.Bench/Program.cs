@@ -31,7 +31,15 @@ try
         {
             var floorFirst = run % 2 == 0;
             Console.WriteLine($"[figure {figure.Number}] run {run}/{settings.Runs}{(floorFirst ? " (floor first)" : "")}");
-            foreach (var sample in await figure.RunOnceAsync(run, floorFirst, cancel.Token))
+            var before = MachineLoad.Take();
+            var runSamples = await figure.RunOnceAsync(run, floorFirst, cancel.Token);
+            if (MachineLoad.CoresBetween(before, MachineLoad.Take()) is var (others, ours))
+            {
+                figure.RecordLoad(run, others, ours);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cores busy: other work {others:0.00}, this run {ours:0.00}"));
+            }
+
+            foreach (var sample in runSamples)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {sample.Metric}: ours {sample.Ours:N2} {sample.Unit}, floor {sample.Floor:N2} {sample.Unit}, ratio {sample.Ours / sample.Floor:N2}"));

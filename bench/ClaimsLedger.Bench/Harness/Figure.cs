@@ -30,6 +30,20 @@ internal abstract class Figure : IAsyncDisposable
     public virtual IEnumerable<string> Notes => [];
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private readonly List<(int Run, double Others, double Ours)> _load = [];
+
+    /// <summary>Cores busy with other work, and with this bench run's own processes, during one run (<see cref="MachineLoad"/>).</summary>
+    public void RecordLoad(int run, double others, double ours) => _load.Add((run, others, ours));
+
+    /// <summary>The median over runs of the cores other work took, or null when /proc could not say.</summary>
+    public double? MedianOtherLoad => _load.Count == 0 ? null : _load.Select(load => load.Others).Order().ElementAt(_load.Count / 2);
+
+    /// <summary>The note under the figure's table that says how busy the machine was in each run.</summary>
+    public string? LoadNote(bool databaseCounted) => _load.Count == 0
+        ? null
+        : string.Create(CultureInfo.InvariantCulture,
+            $"Cores busy in each run (of {Environment.ProcessorCount}; from /proc, run {string.Join(", ", _load.Select(load => load.Run))}): other work on the machine {string.Join(", ", _load.Select(load => load.Others.ToString("0.00", CultureInfo.InvariantCulture)))}; this harness, the services it started{(databaseCounted ? " and its PostgreSQL" : "")} {string.Join(", ", _load.Select(load => load.Ours.ToString("0.00", CultureInfo.InvariantCulture)))}.{(databaseCounted ? "" : " PostgreSQL's processes were not known to the harness (a connection string was given), so they count as other work.")}");
 }
 
 /// <summary>One metric of one run: ours, its floor, and the goal it is held to.</summary>

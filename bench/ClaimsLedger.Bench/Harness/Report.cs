@@ -37,6 +37,14 @@ internal static class Report
         report.AppendLine("```").AppendLine();
         report.AppendLine("## Summary").AppendLine();
         AppendTable(report, results);
+        var loads = figures.Where(figure => figure.MedianOtherLoad is not null).ToList();
+        if (loads.Count > 0)
+        {
+            report.AppendLine().AppendLine(
+                string.Create(invariant, $"Cores of {Environment.ProcessorCount} busy with other work on the machine while each figure ran (median over its runs; each figure's notes give every run): ") +
+                string.Join(", ", loads.Select(figure => string.Create(invariant, $"figure {figure.Number} {figure.MedianOtherLoad:0.00}"))) +
+                ". A figure measured while other work took a large share is slower on both sides, and its latencies more than its ratios.");
+        }
 
         foreach (var figure in figures)
         {
@@ -46,6 +54,11 @@ internal static class Report
             foreach (var note in figure.Notes)
             {
                 report.AppendLine(invariant, $"- {note}");
+            }
+
+            if (figure.LoadNote(MachineLoad.DatabaseCounted) is { } load)
+            {
+                report.AppendLine(invariant, $"- {load}");
             }
 
             report.AppendLine();
