@@ -46,6 +46,8 @@ internal static class Report
                 ". A figure measured while other work took a large share is slower on both sides, and its latencies more than its ratios.");
         }
 
+        report.AppendLine();
+
         foreach (var figure in figures)
         {
             report.AppendLine(invariant, $"## Figure {figure.Number}: {figure.Title}").AppendLine();
