@@ -150,22 +150,21 @@ internal sealed class DashboardReads : Figure
             OpenLoopResult oursResult;
             OpenLoopResult floorResult;
             double serviceCpu;
-            long oursCheckpointBuffers, floorCheckpointBuffers;
             if (floorFirst)
             {
-                (floorResult, floorCheckpointBuffers) = await DriveAsync(floor, cancellation);
-                (oursResult, serviceCpu, oursCheckpointBuffers) = await DriveServiceAsync(ours, cancellation);
+                floorResult = await DriveAsync(floor, cancellation);
+                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
             }
             else
             {
-                (oursResult, serviceCpu, oursCheckpointBuffers) = await DriveServiceAsync(ours, cancellation);
-                (floorResult, floorCheckpointBuffers) = await DriveAsync(floor, cancellation);
+                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
+                floorResult = await DriveAsync(floor, cancellation);
             }
 
             samples.Add(new Sample($"{read}: p50 latency", "ms", oursResult.P50, floorResult.P50));
             samples.Add(new Sample($"{read}: p99 latency", "ms", oursResult.P99, floorResult.P99, Goal.OursAtMost(20, "ms")));
             _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule; the service process used {serviceCpu * 1000 / RequestsPerLoad:N2} ms of CPU per request (warm-up included), {serviceCpu / (Warmup + Window).TotalSeconds:N2} cores at this rate; PostgreSQL's checkpointer wrote {oursCheckpointBuffers:N0} buffers during ours (warm-up included) and {floorCheckpointBuffers:N0} during the floor."));
+                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule; the service process used {serviceCpu * 1000 / RequestsPerLoad:N2} ms of CPU per request (warm-up included), {serviceCpu / (Warmup + Window).TotalSeconds:N2} cores at this rate."));
         }
 
         return samples;
@@ -174,20 +173,17 @@ internal sealed class DashboardReads : Figure
     private double RequestsPerLoad => Math.Round((Warmup + Window).TotalSeconds * Rate);
 
     /// <summary>Ours, with the CPU time (user + system) the service process used meanwhile.</summary>
-    private async Task<(OpenLoopResult Result, double CpuSeconds, long CheckpointBuffers)> DriveServiceAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
+    private async Task<(OpenLoopResult Result, double CpuSeconds)> DriveServiceAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
     {
         var before = ColdStart.CpuSeconds(_service!.ProcessId);
-        var (result, checkpointBuffers) = await DriveAsync(read, cancellation);
-        return (result, ColdStart.CpuSeconds(_service.ProcessId) - before, checkpointBuffers);
+        var result = await DriveAsync(read, cancellation);
+        return (result, ColdStart.CpuSeconds(_service.ProcessId) - before);
     }
 
-    /// <summary>One load, with the buffers PostgreSQL's checkpointer wrote while it ran.</summary>
-    private async Task<(OpenLoopResult Result, long CheckpointBuffers)> DriveAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
+    private async Task<OpenLoopResult> DriveAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
     {
         _autovacuumWait += await QuietDatabase.WaitForAutovacuumAsync(_database!, TimeSpan.FromSeconds(60), cancellation);
-        var checkpointed = await QuietDatabase.CheckpointBuffersWrittenAsync(_database!, cancellation);
-        var result = await OpenLoopDriver.RunAsync(Rate, Warmup, Window, (_, token) => read(token), cancellation);
-        return (result, await QuietDatabase.CheckpointBuffersWrittenAsync(_database!, cancellation) - checkpointed);
+        return await OpenLoopDriver.RunAsync(Rate, Warmup, Window, (_, token) => read(token), cancellation);
     }
 
     private Uri TimelineUri() => new($"/api/positions/speakers/{_speaker}/topics/{_topic}", UriKind.Relative);

@@ -59,17 +59,6 @@ internal static class QuietDatabase
     }
 
     /// <summary>
-    /// The buffers PostgreSQL's checkpointer has written since the cluster started (<c>pg_stat_bgwriter</c>): read
-    /// before and after a measured window, it says whether a checkpoint was writing out earlier figures' pages
-    /// meanwhile, on the same two cores.
-    /// </summary>
-    public static async Task<long> CheckpointBuffersWrittenAsync(NpgsqlDataSource source, CancellationToken cancellation)
-    {
-        await using var command = source.CreateCommand("select buffers_checkpoint from pg_stat_bgwriter");
-        return (long)(await command.ExecuteScalarAsync(cancellation))!;
-    }
-
-    /// <summary>
     /// Waits (at most <paramref name="atMost"/>) until no autovacuum worker is running in the cluster, and returns
     /// how long that took: autovacuum wakes on its own after a figure's writes, and one busy on a shared core during
     /// a measured window would be charged to whichever side happened to be running.
