@@ -150,21 +150,22 @@ internal sealed class DashboardReads : Figure
             OpenLoopResult oursResult;
             OpenLoopResult floorResult;
             double serviceCpu;
+            TimeSpan oursPaused, floorPaused;
             if (floorFirst)
             {
-                floorResult = await DriveAsync(floor, cancellation);
-                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
+                (floorResult, floorPaused) = await DriveAsync(floor, cancellation);
+                (oursResult, serviceCpu, oursPaused) = await DriveServiceAsync(ours, cancellation);
             }
             else
             {
-                (oursResult, serviceCpu) = await DriveServiceAsync(ours, cancellation);
-                floorResult = await DriveAsync(floor, cancellation);
+                (oursResult, serviceCpu, oursPaused) = await DriveServiceAsync(ours, cancellation);
+                (floorResult, floorPaused) = await DriveAsync(floor, cancellation);
             }
 
             samples.Add(new Sample($"{read}: p50 latency", "ms", oursResult.P50, floorResult.P50));
             samples.Add(new Sample($"{read}: p99 latency", "ms", oursResult.P99, floorResult.P99, Goal.OursAtMost(20, "ms")));
             _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule; the service process used {serviceCpu * 1000 / RequestsPerLoad:N2} ms of CPU per request (warm-up included), {serviceCpu / (Warmup + Window).TotalSeconds:N2} cores at this rate."));
+                $"Run {run}, {read}: ours {oursResult.Scheduled:N0} requests scheduled in the window, {oursResult.Failed:N0} failed{(oursResult.FirstFailure is null ? "" : $" (first: {oursResult.FirstFailure})")}, max {oursResult.LatenciesMs[^1]:N1} ms; floor {floorResult.Scheduled:N0}, {floorResult.Failed:N0} failed{(floorResult.FirstFailure is null ? "" : $" (first: {floorResult.FirstFailure})")}, max {floorResult.LatenciesMs[^1]:N1} ms; the driver sent 99% of requests within {Math.Max(oursResult.SendLagP99, floorResult.SendLagP99):N2} ms of schedule; the service process used {serviceCpu * 1000 / RequestsPerLoad:N2} ms of CPU per request (warm-up included), {serviceCpu / (Warmup + Window).TotalSeconds:N2} cores at this rate; the harness's own GC (the driver's process) paused it {oursPaused.TotalMilliseconds:N0} ms in all during ours (warm-up included), {floorPaused.TotalMilliseconds:N0} ms during the floor."));
         }
 
         return samples;
@@ -173,17 +174,23 @@ internal sealed class DashboardReads : Figure
     private double RequestsPerLoad => Math.Round((Warmup + Window).TotalSeconds * Rate);
 
     /// <summary>Ours, with the CPU time (user + system) the service process used meanwhile.</summary>
-    private async Task<(OpenLoopResult Result, double CpuSeconds)> DriveServiceAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
+    private async Task<(OpenLoopResult Result, double CpuSeconds, TimeSpan GcPaused)> DriveServiceAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
     {
         var before = ColdStart.CpuSeconds(_service!.ProcessId);
-        var result = await DriveAsync(read, cancellation);
-        return (result, ColdStart.CpuSeconds(_service.ProcessId) - before);
+        var (result, paused) = await DriveAsync(read, cancellation);
+        return (result, ColdStart.CpuSeconds(_service.ProcessId) - before, paused);
     }
 
-    private async Task<OpenLoopResult> DriveAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
+    /// <summary>
+    /// One load, with how long the harness's own garbage collector paused the process meanwhile: the driver measures
+    /// both sides, so a pause of its own would show as latency on whichever side was running.
+    /// </summary>
+    private async Task<(OpenLoopResult Result, TimeSpan GcPaused)> DriveAsync(Func<CancellationToken, Task<string?>> read, CancellationToken cancellation)
     {
         _autovacuumWait += await QuietDatabase.WaitForAutovacuumAsync(_database!, TimeSpan.FromSeconds(60), cancellation);
-        return await OpenLoopDriver.RunAsync(Rate, Warmup, Window, (_, token) => read(token), cancellation);
+        var paused = GC.GetTotalPauseDuration();
+        var result = await OpenLoopDriver.RunAsync(Rate, Warmup, Window, (_, token) => read(token), cancellation);
+        return (result, GC.GetTotalPauseDuration() - paused);
     }
 
     private Uri TimelineUri() => new($"/api/positions/speakers/{_speaker}/topics/{_topic}", UriKind.Relative);
