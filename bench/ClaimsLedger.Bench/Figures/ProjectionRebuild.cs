@@ -24,7 +24,7 @@ internal sealed class ProjectionRebuild : Figure
     public override string Title => "Projection rebuild of the large log";
 
     public override string Description => string.Create(CultureInfo.InvariantCulture,
-        $"Ours: the service's rebuild of every projection (`ProjectionRebuilds.RunAsync` for each of `rebuild all`'s projections, one after another, on a projection daemon of the harness's own, as `dotnet ClaimsLedger.dll rebuild all` does on a stopped service: the nine inline views and the async History composite of statement histories, revisions, position timelines and their revisions) over the shared log of {_log?.Events:N0} events (seeded once per bench run, see the notes), timed from the first rebuild's start to the last one's end; events/s is the log's events over that time. ") +
+        $"Ours: the service's rebuild of every projection (`ProjectionRebuilds.RunOfflineAsync` with `rebuild all`'s projections, on a projection daemon of the harness's own, as `dotnet ClaimsLedger.dll rebuild all` does on a stopped service: the async History composite of statement histories, revisions, position timelines and their revisions, and the inline StatementDetails, replayed together in one pass over the statement streams, while the daemon rebuilds the other eight inline views beside it) over the shared log of {_log?.Events:N0} events (seeded once per bench run, see the notes), timed from the first rebuild's start to the last one's end; events/s is the log's events over that time. ") +
         "Before each rebuild every view table (`mt_doc_*`) is fingerprinted (row count and a sum of per-row MD5s of id and data) as the running service left it, and after it the rebuilt tables must give the same fingerprints. " +
         "Floor: Npgsql binary COPY of the same event payloads (read back from the log, in memory) with their ids, stream ids, versions, types and times into a plain table (no index, no key), as in figure 2. Goal (issue 9): ratio ≥ 0.3.";
 
@@ -111,16 +111,14 @@ internal sealed class ProjectionRebuild : Figure
         using var daemon = await log.Store.BuildProjectionDaemonAsync();
         var times = new List<string>();
         var watch = Stopwatch.StartNew();
-        foreach (var name in rebuilds.Names())
+        foreach (var state in await rebuilds.RunOfflineAsync(rebuilds.Names(), target, _ => Task.FromResult<IProjectionDaemon>(daemon)))
         {
-            var state = await rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, target, null, null, null, null),
-                _ => Task.FromResult<IProjectionDaemon>(daemon), whileServing: false);
             if (state.Error is not null)
             {
-                throw new InvalidOperationException($"Rebuilding {name} failed: {state.Error}");
+                throw new InvalidOperationException($"Rebuilding {state.Projection} failed: {state.Error}");
             }
 
-            times.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {state.Seconds:N1} s"));
+            times.Add(string.Create(CultureInfo.InvariantCulture, $"{state.Projection} {state.Seconds:N1} s"));
         }
 
         watch.Stop();

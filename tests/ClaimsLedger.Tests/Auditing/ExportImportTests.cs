@@ -49,6 +49,59 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         File.Delete(export);
     }
 
+    /// <summary>
+    /// What `import-events` does, as the owner: the views rebuilt offline in one replay of the statement streams with
+    /// their tables' secondary indexes set aside, the other views on the daemon beside it.
+    /// </summary>
+    [Fact]
+    public async Task The_example_data_imported_and_rebuilt_offline_as_the_owner_gives_identical_views_and_every_index_as_Marten_defines_it()
+    {
+        var set = await SampleLoader.ReadAsync(RepositoryFiles.Path("samples", "libya-2016.json"), CancellationToken.None);
+        var loaded = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "libya-2016").LoadAsync(set, CancellationToken.None);
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var indexesBefore = await IndexDefinitionsAsync(schema);
+        var setAsideBefore = await IndexOidsAsync(schema, SetAside);
+        var keyBefore = await IndexOidsAsync(schema, ["pkey_mt_doc_timelinerevision_id"]);
+        var summary = await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+        var rebuilds = target.Services.GetRequiredService<ProjectionRebuilds>();
+        var daemon = await target.Services.GetRequiredService<ProjectionPlacement>().LocalDaemonAsync();
+        // Offline means no agent writing History meanwhile, as in the command's own process.
+        const string history = global::ClaimsLedger.Statements.Configuration.HistoryProjection + ":All";
+        await daemon.StopAgentAsync(history);
+        var results = await rebuilds.RunOfflineAsync(rebuilds.Names(), summary.LastSequence, _ => Task.FromResult(daemon));
+        await daemon.StartAgentAsync(history, CancellationToken.None);
+
+        results.Select(result => result.Projection).ShouldBe(rebuilds.Names());
+        results.ShouldAllBe(result => result.Error == null && !result.Running);
+        (await Views.SnapshotAsync(target.Services.GetRequiredService<IDocumentStore>())).ShouldMatch(await Views.SnapshotAsync(Store));
+        // Every index the replay set aside was built again, under its own name and definition, the GIN index of the
+        // search vectors among them, and Marten's migration finds nothing to change.
+        (await IndexDefinitionsAsync(schema)).ShouldBe(indexesBefore);
+        setAsideBefore.Count.ShouldBe(SetAside.Length);
+        keyBefore.Count.ShouldBe(1);
+        (await IndexOidsAsync(schema, SetAside)).ShouldAllBe(oid => !setAsideBefore.Contains(oid), "set aside, so dropped and created again");
+        (await IndexOidsAsync(schema, ["pkey_mt_doc_timelinerevision_id"])).ShouldBe(keyBefore, "a primary key stays");
+        var migration = await target.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateMigrationAsync();
+        migration.Difference.ShouldBe(SchemaPatchDifference.None);
+
+        foreach (var url in new[]
+                 {
+                     $"/api/positions/organizations/{loaded.Ids["dod"]}/topics/{loaded.Ids["libya"]}",
+                     "/api/search/statements?q=military%20options",
+                 })
+        {
+            var before = await Host.Scenario(s => { s.WithBearerToken(Reader); s.Get.Url(url); });
+            var after = await target.Scenario(s => { s.WithBearerToken(Reader); s.Get.Url(url); });
+            (await after.ReadAsTextAsync()).ShouldBe(await before.ReadAsTextAsync(), url);
+        }
+
+        File.Delete(export);
+    }
+
     [Fact]
     public async Task Imported_events_keep_their_sequence_and_recorded_time_and_say_who_imported_them_from_which_file()
     {
@@ -343,6 +396,16 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
             where conrelid in ('{schema}.mt_events'::regclass, '{schema}.mt_streams'::regclass)
             order by 1
             """);
+
+    /// <summary>Indexes an offline rebuild sets aside: a timeline's current entries, and the search vectors' GIN index.</summary>
+    private static readonly string[] SetAside = [global::ClaimsLedger.Positions.Configuration.CurrentEntriesIndexName, global::ClaimsLedger.Search.Configuration.SearchIndexName];
+
+    private static async Task<IReadOnlyList<string>> IndexOidsAsync(string schema, string[] names) =>
+        await QueryAsync($"select oid from pg_class where relnamespace = '{schema}'::regnamespace and relname in ('{string.Join("', '", names)}') order by relname");
+
+    /// <summary>Every index in <paramref name="schema"/>: its name and PostgreSQL's own definition of it.</summary>
+    private static async Task<IReadOnlyList<string>> IndexDefinitionsAsync(string schema) =>
+        await QueryAsync($"select indexname || ' ' || indexdef from pg_indexes where schemaname = '{schema}' order by indexname");
 
     private static async Task<long> CountEventsAndStreamsAsync(string schema) =>
         long.Parse((await QueryAsync($"select (select count(*) from {schema}.mt_events) + (select count(*) from {schema}.mt_streams)"))[0],

@@ -32,17 +32,13 @@ public sealed class ImportEventsCommand : JasperFxAsyncCommand<ImportEventsInput
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var rebuilds = host.Services.GetRequiredService<ProjectionRebuilds>();
         using var daemon = await store.BuildProjectionDaemonAsync();
-        foreach (var name in rebuilds.Names())
+        var results = await rebuilds.RunOfflineAsync(rebuilds.Names(), summary.LastSequence, _ => Task.FromResult<IProjectionDaemon>(daemon));
+        foreach (var result in results)
         {
-            var result = await rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, summary.LastSequence, null, null, null, null),
-                _ => Task.FromResult<IProjectionDaemon>(daemon), whileServing: false);
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  rebuilt {name}: {result.Seconds:0.00} s{(result.Error is null ? "" : $" [red]{result.Error}[/]")}");
-            if (result.Error is not null)
-            {
-                return false;
-            }
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"  rebuilt {result.Projection}: {result.Seconds:0.00} s{(result.Error is null ? "" : $" [red]{result.Error}[/]")}");
         }
 
-        return true;
+        return results.All(result => result.Error is null);
     }
 }

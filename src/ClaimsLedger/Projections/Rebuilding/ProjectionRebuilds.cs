@@ -114,6 +114,79 @@ public sealed partial class ProjectionRebuilds(
         return state;
     }
 
+    /// <summary>
+    /// Rebuilds <paramref name="projections"/> on a stopped service (or right after an import) and returns each one's
+    /// outcome, in the order given. The views folded from statement streams are replayed together in one pass
+    /// (<see cref="StatementStreamReplay"/>; each reports that pass's time) while the daemon rebuilds the others one after
+    /// another beside it: they read and write tables of their own, and the replay leaves a core to spare.
+    /// <paramref name="progress"/> hears the events the replay has read, for each projection it rebuilds; a daemon
+    /// rebuild's progress is its shard's, in the database.
+    /// </summary>
+    public async Task<IReadOnlyList<RebuildState>> RunOfflineAsync(
+        IReadOnlyList<string> projections, long targetSequence, Func<CancellationToken, Task<IProjectionDaemon>> daemon, Action<string, long>? progress = null)
+    {
+        var replayed = projections.Where(StatementStreamReplay.Handles).ToList();
+        var replay = replayed.Count == 0
+            ? Task.FromResult<IReadOnlyList<RebuildState>>([])
+            : ReplayAsync(replayed, targetSequence, progress);
+        var others = Task.Run(async () =>
+        {
+            var states = new List<RebuildState>();
+            foreach (var projection in projections.Except(replayed))
+            {
+                states.Add(await RunAsync(new RebuildState(projection, clock.Now, targetSequence, null, null, null, null), daemon, whileServing: false));
+            }
+
+            return (IReadOnlyList<RebuildState>)states;
+        });
+        var outcomes = (await replay).Concat(await others).ToDictionary(state => state.Projection, StringComparer.OrdinalIgnoreCase);
+        return [.. projections.Select(projection => outcomes[projection])];
+    }
+
+    private async Task<IReadOnlyList<RebuildState>> ReplayAsync(IReadOnlyList<string> projections, long targetSequence, Action<string, long>? progress)
+    {
+        var started = clock.Now;
+        foreach (var projection in projections)
+        {
+            _latest[projection] = new RebuildState(projection, started, targetSequence, null, null, null, null);
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        string? error = null;
+        try
+        {
+            await statementStreams.RunAsync(projections, events => Report(events), CancellationToken.None);
+            foreach (var projection in projections.Where(IsInline))
+            {
+                await ForgetProgressAsync(projection);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogFailed(logger, e, string.Join(", ", projections));
+            error = e.Message;
+        }
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var finished = clock.Now;
+        List<RebuildState> states = [.. projections.Select(projection => new RebuildState(projection, started, targetSequence, finished, Math.Round(seconds, 3),
+            error is null && seconds > 0 ? Math.Round(targetSequence / seconds) : null, error))];
+        foreach (var state in states)
+        {
+            _latest[state.Projection] = state;
+        }
+
+        return states;
+
+        void Report(long events)
+        {
+            foreach (var projection in projections)
+            {
+                progress?.Invoke(projection, events);
+            }
+        }
+    }
+
     public string[] Names() => [.. ((StoreOptions)store.Options).Projections.All.Select(source => source.Name)];
 
     public bool IsInline(string projection) =>

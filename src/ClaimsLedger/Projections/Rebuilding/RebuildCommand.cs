@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -60,26 +61,31 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         var status = services.GetRequiredService<ProjectionStatusReader>();
         using var daemon = await store.BuildProjectionDaemonAsync();
         var target = (await status.ReadAsync(CancellationToken.None)).LastSequence;
-        var results = new List<RebuildState>();
+        IReadOnlyList<RebuildState> results = [];
         await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
             {
-                foreach (var name in names)
+                var bars = names.ToDictionary(name => name, name => progress.AddTask(name, maxValue: Math.Max(1, target)), StringComparer.OrdinalIgnoreCase);
+                // The replay of the statement streams reports the events it has read (most of the log); a daemon rebuild, its shard's progress.
+                var replayed = new ConcurrentDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+                var rebuild = rebuilds.RunOfflineAsync(names, target, _ => Task.FromResult<IProjectionDaemon>(daemon), (name, events) => replayed[name] = events);
+                while (!rebuild.IsCompleted)
                 {
-                    var bar = progress.AddTask(name, maxValue: Math.Max(1, target));
-                    // A replay of the statement streams reports the events it has read (most of the log); a daemon rebuild, its shard's progress.
-                    long? replayed = null;
-                    var rebuild = rebuilds.RunAsync(new RebuildState(name, DateTimeOffset.UtcNow, target, null, null, null, null),
-                        _ => Task.FromResult<IProjectionDaemon>(daemon), whileServing: false, progress: events => replayed = events);
-                    while (!rebuild.IsCompleted)
+                    await Task.WhenAny(rebuild, Task.Delay(250));
+                    foreach (var (name, bar) in bars)
                     {
-                        await Task.WhenAny(rebuild, Task.Delay(250));
-                        bar.Value = Math.Min(bar.MaxValue, replayed ?? await ShardProgressAsync(store, name));
+                        bar.Value = rebuilds.Latest(name) is { Running: false }
+                            ? bar.MaxValue
+                            : Math.Min(bar.MaxValue, replayed.TryGetValue(name, out var events) ? events : await ShardProgressAsync(store, name));
                     }
-
-                    bar.Value = bar.MaxValue;
-                    results.Add(await rebuild);
                 }
+
+                foreach (var bar in bars.Values)
+                {
+                    bar.Value = bar.MaxValue;
+                }
+
+                results = await rebuild;
             });
         return results;
     }

@@ -1,4 +1,5 @@
 using ClaimsLedger.Positions;
+using ClaimsLedger.Search;
 using ClaimsLedger.Statements;
 using ClaimsLedger.Statements.GettingDetails;
 using ClaimsLedger.Statements.History;
@@ -48,16 +49,63 @@ public sealed class StatementStreamReplay(IDocumentStore store)
     /// the events read so far; returns how many it read. History's progress is left at the log's last sequence, where
     /// its agent resumes; an inline view keeps none.
     /// </summary>
-    public async Task<long> RunAsync(string projection, Action<long>? progress, CancellationToken cancellation)
+    public Task<long> RunAsync(string projection, Action<long>? progress, CancellationToken cancellation) =>
+        RunAsync([projection], progress, cancellation);
+
+    /// <summary>
+    /// Rebuilds every projection of <paramref name="projections"/> this replay handles (<see cref="Handles"/>) in one pass
+    /// over the statement streams: History and StatementDetails fold the same streams with the same fold, so `rebuild all`
+    /// reads and folds each stream once for both. The tables are emptied and their secondary indexes set aside
+    /// (<see cref="DeferredIndexes"/>) until every document is written, then built from the loaded rows.
+    /// </summary>
+    public async Task<long> RunAsync(IReadOnlyCollection<string> projections, Action<long>? progress, CancellationToken cancellation)
     {
+        var history = projections.Any(projection => projection.Equals(Statements.Configuration.HistoryProjection, StringComparison.OrdinalIgnoreCase));
+        var details = projections.Any(projection => projection.Equals(StatementDetailsProjection, StringComparison.OrdinalIgnoreCase));
+        if (!history && !details)
+        {
+            throw new ArgumentException($"This replay rebuilds {Statements.Configuration.HistoryProjection} and {StatementDetailsProjection}, not {string.Join(", ", projections)}.", nameof(projections));
+        }
+
         // Read here rather than taken from the caller: a bound below the log's end would leave documents out.
         var through = await LastSequenceAsync(cancellation);
-        var history = projection.Equals(Statements.Configuration.HistoryProjection, StringComparison.OrdinalIgnoreCase);
         var writer = new Writer(store);
-        await writer.EmptyAsync(history
-            ? [typeof(StatementHistory), typeof(StatementRevision), typeof(TimelineRevision), typeof(PositionTimeline)]
-            : [typeof(StatementDetails)], cancellation);
+        List<Type> documents = history ? [typeof(StatementHistory), typeof(StatementRevision), typeof(TimelineRevision), typeof(PositionTimeline)] : [];
+        if (details)
+        {
+            documents.Add(typeof(StatementDetails));
+        }
 
+        await writer.EmptyAsync(documents, cancellation);
+        var tables = documents.Select(type => store.Options.Schema.For(type)).ToList();
+        if (details)
+        {
+            // Written by a trigger on each StatementDetails row, with a GIN index of its own.
+            tables.Add(StatementSearchVectors.TableBeside(store.Options.Schema.For<StatementDetails>()));
+        }
+
+        var deferred = await DeferredIndexes.DropAsync(store, tables, cancellation);
+        long read;
+        try
+        {
+            read = await ReplayAsync(writer, through, history, details, progress, cancellation);
+        }
+        finally
+        {
+            await deferred.RestoreAsync(store, CancellationToken.None);
+        }
+
+        if (history)
+        {
+            await SetProgressAsync($"{Statements.Configuration.HistoryProjection}:All", through, cancellation);
+        }
+
+        progress?.Invoke(read);
+        return read;
+    }
+
+    private async Task<long> ReplayAsync(Writer writer, long through, bool history, bool details, Action<long>? progress, CancellationToken cancellation)
+    {
         var timelines = new Dictionary<string, PositionTimeline>(StringComparer.Ordinal);
         long read = 0;
         await foreach (var stream in StreamsAsync(through, cancellation))
@@ -82,11 +130,12 @@ public sealed class StatementStreamReplay(IDocumentStore store)
                     }
                 }
             }
-            else
+
+            if (details)
             {
-                var details = folded.Current with { };
-                details.Version = stream[^1].Version;
-                writer.Add(details);
+                var current = folded.Current with { };
+                current.Version = stream[^1].Version;
+                writer.Add(current);
             }
 
             await writer.FlushFullAsync(cancellation);
@@ -98,12 +147,6 @@ public sealed class StatementStreamReplay(IDocumentStore store)
 
         writer.AddRange(timelines.Values);
         await writer.FlushAllAsync(cancellation);
-        if (history)
-        {
-            await SetProgressAsync($"{Statements.Configuration.HistoryProjection}:All", through, cancellation);
-        }
-
-        progress?.Invoke(read);
         return read;
     }
 
@@ -192,13 +235,18 @@ public sealed class StatementStreamReplay(IDocumentStore store)
     }
 
     /// <summary>
-    /// Documents by type, written with one COPY per type once enough have gathered. One COPY runs while the next
-    /// documents are read and folded, so the database writes as the replay reads.
+    /// Documents by type, written with one COPY per type once enough have gathered. COPYs run while the next documents
+    /// are read and folded, so the database writes as the replay reads; several at a time (<see cref="WritesInFlight"/>),
+    /// so that one COPY's documents are serialized here while PostgreSQL inserts another's: with one, the replay waited
+    /// on the writes for four fifths of its time (docs/benchmarks-history.md, figure 3, 2026-12-06).
     /// </summary>
     private sealed class Writer(IDocumentStore store)
     {
+        /// <summary>COPYs in flight at once, each on a connection of its own: two, or one per core where there are more.</summary>
+        private static readonly int WritesInFlight = Math.Max(2, Environment.ProcessorCount);
+
         private readonly Dictionary<Type, Buffer> _buffers = [];
-        private Task _writing = Task.CompletedTask;
+        private readonly List<Task> _writing = [];
 
         public async Task EmptyAsync(IEnumerable<Type> types, CancellationToken cancellation)
         {
@@ -228,7 +276,7 @@ public sealed class StatementStreamReplay(IDocumentStore store)
             }
         }
 
-        /// <summary>Starts writing each buffer that is full, one COPY at a time.</summary>
+        /// <summary>Starts writing each buffer that is full, once a COPY in flight has finished if there are enough.</summary>
         public async Task FlushFullAsync(CancellationToken cancellation)
         {
             foreach (var buffer in _buffers.Values.Where(buffer => buffer.Count >= DocumentsPerCopy))
@@ -245,14 +293,22 @@ public sealed class StatementStreamReplay(IDocumentStore store)
                 await StartAsync(buffer, cancellation);
             }
 
-            await _writing;
+            await Task.WhenAll(_writing);
+            _writing.Clear();
         }
 
         private async Task StartAsync(Buffer buffer, CancellationToken cancellation)
         {
             var write = buffer.Take();
-            await _writing;
-            _writing = write(store, cancellation);
+            while (_writing.Count >= WritesInFlight)
+            {
+                var done = await Task.WhenAny(_writing);
+                _writing.Remove(done);
+                // A failed COPY fails the replay here, not after the rest have been written.
+                await done;
+            }
+
+            _writing.Add(write(store, cancellation));
         }
 
         private abstract class Buffer
