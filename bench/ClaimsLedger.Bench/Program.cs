@@ -32,6 +32,9 @@ try
         {
             var floorFirst = run % 2 == 0;
             Console.WriteLine($"[figure {figure.Number}] run {run}/{settings.Runs}{(floorFirst ? " (floor first)" : "")}");
+            // What the last figure wrote (figures 2 and 3 write hundreds of MB) goes to the disk now, not when the kernel's
+            // flusher finds it 30 s old in the middle of the next figure's load.
+            await WriteBackAsync(cancel.Token);
             var before = MachineLoad.Take();
             var runSamples = await figure.RunOnceAsync(run, floorFirst, cancel.Token);
             if (MachineLoad.CoresBetween(before, MachineLoad.Take()) is var (others, ours))
@@ -69,4 +72,10 @@ finally
     {
         await figure.DisposeAsync();
     }
+}
+
+static async Task WriteBackAsync(CancellationToken cancellation)
+{
+    using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false }) ?? throw new InvalidOperationException("Could not start sync.");
+    await sync.WaitForExitAsync(cancellation);
 }
