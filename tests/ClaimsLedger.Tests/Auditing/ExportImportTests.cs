@@ -103,6 +103,43 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     }
 
     [Fact]
+    public async Task An_offline_rebuild_that_fails_half_way_says_so_and_leaves_every_index_as_Marten_defines_it()
+    {
+        var topic = await Given.TopicAsync();
+        var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());
+        await Given.AssessedStatementAsync(cook, topic, "looking at military options", "2016-01-27", "considering-options");
+        await Given.ProjectionsCaughtUpAsync();
+        var export = await ExportAsync();
+
+        var schema = $"t_import_{Guid.NewGuid():N}"[..24];
+        await using var target = await AppFixture.StartAsOwnerAsync(schema);
+        var summary = await target.Services.GetRequiredService<EventLogImporter>().ImportAsync(export, "auditor-alice", null, CancellationToken.None);
+        var indexesBefore = await IndexDefinitionsAsync(schema);
+        var setAsideBefore = await IndexOidsAsync(schema, SetAside);
+        // An event the replay cannot read, written behind the service's back (its statement id is not a uuid).
+        await QueryAsync(
+            $$"""
+            insert into {{schema}}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id)
+            select nextval('{{schema}}.mt_events_sequence'), gen_random_uuid(), e.stream_id, (select max(version) + 1 from {{schema}}.mt_events as o where o.stream_id = e.stream_id),
+                   '{"statementId": 12}', 'stance_assessed', now(), e.tenant_id
+            from {{schema}}.mt_events as e where e.type = 'statement_recorded' order by e.seq_id limit 1
+            returning seq_id
+            """);
+
+        var rebuilds = target.Services.GetRequiredService<ProjectionRebuilds>();
+        var daemon = await target.Services.GetRequiredService<ProjectionPlacement>().LocalDaemonAsync();
+        const string history = global::ClaimsLedger.Statements.Configuration.HistoryProjection + ":All";
+        await daemon.StopAgentAsync(history);
+        var results = await rebuilds.RunOfflineAsync([global::ClaimsLedger.Statements.Configuration.HistoryProjection, "StatementDetails"], summary.LastSequence + 1,
+            _ => Task.FromResult(daemon));
+
+        results.ShouldAllBe(result => result.Error != null && !result.Running);
+        (await IndexDefinitionsAsync(schema)).ShouldBe(indexesBefore);
+        (await IndexOidsAsync(schema, SetAside)).ShouldAllBe(oid => !setAsideBefore.Contains(oid), "set aside, so dropped and created again");
+        File.Delete(export);
+    }
+
+    [Fact]
     public async Task Imported_events_keep_their_sequence_and_recorded_time_and_say_who_imported_them_from_which_file()
     {
         var cook = await Given.SpeakerAsync("Peter Cook", await Given.OrganizationAsync());

@@ -30,13 +30,13 @@ public class AppFixture : IAsyncLifetime
     /// <summary>The runtime role's connection: the service runs with it, as in production.</summary>
     public static string RuntimeConnectionString => Environment.GetEnvironmentVariable("CLAIMSLEDGER_TEST_APP_DB") ?? ConnectionString;
 
-    /// <summary>The cluster superuser's, for tests that tamper behind the service's back.</summary>
     /// <summary>
     /// How long a test waits for the async daemon to catch up. Generous because CI has two cores shared by
     /// every collection's host starting at once; a healthy run takes well under a second.
     /// </summary>
     public static readonly TimeSpan ProjectionCatchUp = TimeSpan.FromSeconds(90);
 
+    /// <summary>The cluster superuser's, for tests that tamper behind the service's back.</summary>
     public static string SuperuserConnectionString => Environment.GetEnvironmentVariable("CLAIMSLEDGER_TEST_SUPER_DB") ?? ConnectionString;
 
     public async Task InitializeAsync()

@@ -90,10 +90,23 @@ public sealed class StatementStreamReplay(IDocumentStore store)
         {
             read = await ReplayAsync(writer, through, history, details, progress, cancellation);
         }
-        finally
+        catch (Exception replayFailed)
         {
-            await deferred.RestoreAsync(store, CancellationToken.None);
+            // The indexes go back even when the replay fails, and the replay's error is the one reported.
+            try
+            {
+                await deferred.RestoreAsync(store, CancellationToken.None);
+            }
+            catch (Exception restoreFailed)
+            {
+                throw new AggregateException("The replay failed, and so did building its tables' indexes again (`setup` creates them).", replayFailed, restoreFailed);
+            }
+
+            throw;
         }
+
+        // Not cancelled half way: the tables would be left without their indexes.
+        await deferred.RestoreAsync(store, CancellationToken.None);
 
         if (history)
         {
