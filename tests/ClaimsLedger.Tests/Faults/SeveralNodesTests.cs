@@ -116,7 +116,17 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
             var heard = Channel.CreateUnbounded<PositionChanged>();
             var feed = await OpenFeedAsync(feedClient, nodes[survivor].BaseAddress, client.TopicId, heard.Writer, stopFeed.Token);
             var first = await AssessedStatementAsync(clients[other], client, "2016-02-15", "preparing");
-            (await NextAsync(heard, first)).Stance.Key.ShouldBe("preparing", "a change published on another node reaches this node's feed");
+            // Should a change not be heard, the failure says where the projection was and how far it had got.
+            async Task<string> WhereHistoryIsAsync()
+            {
+                var status = await new ProjectionsOverHttp(clients[survivor]).StatusAsync();
+                var history = status.Projections.Single(view => view.Name == "History");
+                return $"History assigned to node {await HistoryNodeAsync(schema)} at sequence {history.Sequence} (lag {history.Lag}); " +
+                       $"the log's head {status.LastSequence}, high-water mark {status.HighWaterMark}, stalled {status.Stalled}; " +
+                       $"the feed's stream {(feed.IsCompleted ? "had closed" : "was open")}";
+            }
+
+            (await NextAsync(heard, first, WhereHistoryIsAsync)).Stance.Key.ShouldBe("preparing", "a change published on another node reaches this node's feed");
 
             var headAtKill = (await new ProjectionsOverHttp(clients[survivor]).StatusAsync()).LastSequence;
             Volatile.Write(ref dead[killed], true);
@@ -134,7 +144,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
             await WaitForAsync(async () => (await projections.StatusAsync()).Projections.Single(view => view.Name == "History").Sequence >= headAtKill ? true : (bool?)null,
                 "the History projection moves past the log's head at the kill");
             var afterKill = await AssessedStatementAsync(clients[survivor], client, "2016-03-01", "ruled-out");
-            var change = await NextAsync(heard, afterKill);
+            var change = await NextAsync(heard, afterKill, WhereHistoryIsAsync);
             (change.Previous?.Key, change.Stance.Key).ShouldBe(("preparing", "ruled-out"));
             var acknowledgedAfterKill = client.Acknowledged.Count;
             await client.AcknowledgedAtLeastAsync(acknowledgedAfterKill + Writers);
@@ -250,7 +260,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
     }
 
     /// <summary>The feed's next change for this statement (others, from the load, cannot move a position: they carry no stance).</summary>
-    private static async Task<PositionChanged> NextAsync(Channel<PositionChanged> heard, Guid statementId)
+    private static async Task<PositionChanged> NextAsync(Channel<PositionChanged> heard, Guid statementId, Func<Task<string>> describe)
     {
         using var deadline = new CancellationTokenSource(Patience);
         try
@@ -266,7 +276,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
         }
         catch (OperationCanceledException)
         {
-            throw new ShouldAssertException($"The feed heard no change for statement {statementId} within {Patience}.");
+            throw new ShouldAssertException($"The feed heard no change for statement {statementId} within {Patience}. {await describe()}.");
         }
     }
 
