@@ -21,10 +21,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     [Fact]
     public async Task The_example_data_exported_as_ndjson_and_imported_into_an_empty_database_gives_identical_views()
     {
-        var set = await SampleLoader.ReadAsync(RepositoryFiles.Path("samples", "libya-2016.json"), CancellationToken.None);
-        var loaded = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "libya-2016").LoadAsync(set, CancellationToken.None);
-        await Given.ProjectionsCaughtUpAsync();
-        var export = await ExportAsync();
+        var (loaded, export) = await ExampleDataExportedAsync();
 
         var emptySchema = $"t_import_{Guid.NewGuid():N}"[..24];
         await using var target = await AppFixture.StartAsync(emptySchema);
@@ -56,10 +53,7 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
     [Fact]
     public async Task The_example_data_imported_and_rebuilt_offline_as_the_owner_gives_identical_views_and_every_index_as_Marten_defines_it()
     {
-        var set = await SampleLoader.ReadAsync(RepositoryFiles.Path("samples", "libya-2016.json"), CancellationToken.None);
-        var loaded = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "libya-2016").LoadAsync(set, CancellationToken.None);
-        await Given.ProjectionsCaughtUpAsync();
-        var export = await ExportAsync();
+        var (loaded, export) = await ExampleDataExportedAsync();
 
         var schema = $"t_import_{Guid.NewGuid():N}"[..24];
         await using var target = await AppFixture.StartAsOwnerAsync(schema);
@@ -474,6 +468,15 @@ public sealed class ExportImportTests(ReplayFixture fixture) : HostContext(fixtu
         }
 
         return rows;
+    }
+
+    /// <summary>The example data loaded through the API, its views caught up, and the whole log exported.</summary>
+    private async Task<(SampleLoadResult Loaded, string Export)> ExampleDataExportedAsync()
+    {
+        var set = await SampleLoader.ReadAsync(RepositoryFiles.Path("samples", "libya-2016.json"), CancellationToken.None);
+        var loaded = await new SampleLoader(Host.Server.CreateClient(), role => Fixture.TokenFor(role), "libya-2016").LoadAsync(set, CancellationToken.None);
+        await Given.ProjectionsCaughtUpAsync();
+        return (loaded, await ExportAsync());
     }
 
     /// <summary>The whole log, as an auditor downloads it, in a temporary file.</summary>

@@ -19,9 +19,6 @@ internal sealed class DeferredIndexes
 
     private DeferredIndexes(List<string> definitions) => _definitions = definitions;
 
-    /// <summary>How many indexes were dropped.</summary>
-    public int Count => _definitions.Count;
-
     /// <summary>
     /// Drops the indexes of <paramref name="tables"/> (schema-qualified) that back no constraint, or drops none when the
     /// connection's role does not own every table (the service's runtime role): PostgreSQL then keeps them up row by row.

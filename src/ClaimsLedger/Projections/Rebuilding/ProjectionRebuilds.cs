@@ -60,6 +60,11 @@ public sealed partial class ProjectionRebuilds(
     public async Task<RebuildState> RunAsync(
         RebuildState state, Func<CancellationToken, Task<IProjectionDaemon>> daemon, bool whileServing = true, Action<long>? progress = null)
     {
+        if (!whileServing && StatementStreamReplay.Handles(state.Projection))
+        {
+            return (await ReplayAsync([state.Projection], state.TargetSequence, progress is null ? null : (_, events) => progress(events)))[0];
+        }
+
         _latest[state.Projection] = state;
         var stopwatch = Stopwatch.StartNew();
         try
@@ -67,14 +72,6 @@ public sealed partial class ProjectionRebuilds(
             if (whileServing && IsInline(state.Projection) && InlineViewRefresh.Handles(state.Projection))
             {
                 await inlineViews.RefreshAsync(state.Projection, null, CancellationToken.None);
-            }
-            else if (!whileServing && StatementStreamReplay.Handles(state.Projection))
-            {
-                await statementStreams.RunAsync(state.Projection, progress, CancellationToken.None);
-                if (IsInline(state.Projection))
-                {
-                    await ForgetProgressAsync(state.Projection);
-                }
             }
             else
             {

@@ -7,6 +7,7 @@ using ClaimsLedger.Samples;
 using JasperFx;
 using JasperFx.CommandLine;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Spectre.Console;
 
@@ -72,11 +73,13 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
                 while (!rebuild.IsCompleted)
                 {
                     await Task.WhenAny(rebuild, Task.Delay(250));
+                    // One read of every shard's progress per tick, for all the daemon's rebuilds at once.
+                    var shards = await store.Advanced.AllProjectionProgress();
                     foreach (var (name, bar) in bars)
                     {
                         bar.Value = rebuilds.Latest(name) is { Running: false }
                             ? bar.MaxValue
-                            : Math.Min(bar.MaxValue, replayed.TryGetValue(name, out var events) ? events : await ShardProgressAsync(store, name));
+                            : Math.Min(bar.MaxValue, replayed.TryGetValue(name, out var events) ? events : ShardProgress(shards, name));
                     }
                 }
 
@@ -130,10 +133,7 @@ public sealed class RebuildCommand : JasperFxAsyncCommand<RebuildInput>
         return results;
     }
 
-    private static async Task<long> ShardProgressAsync(IDocumentStore store, string projection)
-    {
-        var progress = await store.Advanced.AllProjectionProgress();
-        return progress.Where(state => state.ShardName.StartsWith($"{projection}:", StringComparison.OrdinalIgnoreCase))
+    private static long ShardProgress(IEnumerable<ShardState> shards, string projection) =>
+        shards.Where(state => state.ShardName.StartsWith($"{projection}:", StringComparison.OrdinalIgnoreCase))
             .Select(state => state.Sequence).DefaultIfEmpty(0).Min();
-    }
 }

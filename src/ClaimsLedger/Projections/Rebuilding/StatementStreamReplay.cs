@@ -45,17 +45,11 @@ public sealed class StatementStreamReplay(IDocumentStore store)
         projection.Equals(StatementDetailsProjection, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Rebuilds <paramref name="projection"/> from every event in the log (the service must not be writing), reporting
-    /// the events read so far; returns how many it read. History's progress is left at the log's last sequence, where
-    /// its agent resumes; an inline view keeps none.
-    /// </summary>
-    public Task<long> RunAsync(string projection, Action<long>? progress, CancellationToken cancellation) =>
-        RunAsync([projection], progress, cancellation);
-
-    /// <summary>
-    /// Rebuilds every projection of <paramref name="projections"/> this replay handles (<see cref="Handles"/>) in one pass
-    /// over the statement streams: History and StatementDetails fold the same streams with the same fold, so `rebuild all`
-    /// reads and folds each stream once for both. The tables are emptied and their secondary indexes set aside
+    /// Rebuilds every projection of <paramref name="projections"/> this replay handles (<see cref="Handles"/>) from every
+    /// event in the log (the service must not be writing), in one pass over the statement streams, reporting the events
+    /// read so far; returns how many it read. History and StatementDetails fold the same streams with the same fold, so
+    /// `rebuild all` reads and folds each stream once for both. History's progress is left at the log's last sequence,
+    /// where its agent resumes; an inline view keeps none. The tables are emptied and their secondary indexes set aside
     /// (<see cref="DeferredIndexes"/>) until every document is written, then built from the loaded rows.
     /// </summary>
     public async Task<long> RunAsync(IReadOnlyCollection<string> projections, Action<long>? progress, CancellationToken cancellation)
